@@ -1,1 +1,1 @@
-export {};
+export type { Tokenizer } from "./types.js";
