@@ -1,0 +1,64 @@
+// The bvv241 id layout (reference-impl §1.1): low BMP monograms, 23 specials, filler specials, high BMP monograms,
+// n-grams in the surrogate range, the rest of the Private Use Area and (max/abs) plane 1, then <unused_N> padding.
+import { NGRAMS_2_3, NGRAMS_MAX } from '../generated/bvv241-ngrams.js';
+
+export type Bvv241Variant = '2-3' | 'max' | 'abs';
+
+export const SPECIAL_TOKENS: readonly string[] = [
+  '<pad>', '<s>', '</s>', '<unk>', '<think>', '</think>', '<emotions>', '</emotions>', '<tool_call>', '</tool_call>',
+  '<tool_response>', '</tool_response>', '[INST]', '[/INST]', '[EOT]', '[USER]', '[ASSISTANT]', '[FIM_PREFIX]',
+  '[FIM_MIDDLE]', '[FIM_SUFFIX]', '[FIM_PAD]', '[REPO_NAME]', '[FILE_SEP]',
+];
+export const SPECIAL_BASE = 0xe000;
+export const UNK_ID = 0xe003;
+/** Filler specials `<special_token_N>`: ids 0xE017..0xE0FF. Never produced by encoding. */
+export const FILLER_FIRST = 0xe017;
+export const FILLER_LAST = 0xe0ff;
+
+export interface Bvv241Layout {
+  readonly variant: Bvv241Variant;
+  readonly vocabSize: number;
+  /** id -> token string */
+  readonly tokens: string[];
+  /** the placed n-grams in rank order (longest first, then code-point order) */
+  readonly ngrams: string[];
+}
+
+const cache = new Map<string, Bvv241Layout>();
+
+export function bvv241Layout(variant: Bvv241Variant): Bvv241Layout {
+  const key = variant === 'abs' ? 'max' : variant;
+  let layout = cache.get(key);
+  if (!layout) { layout = buildLayout(key as '2-3' | 'max'); cache.set(key, layout); }
+  return variant === layout.variant ? layout : { ...layout, variant };
+}
+
+function buildLayout(variant: '2-3' | 'max'): Bvv241Layout {
+  const vocabSize = variant === '2-3' ? 0x10000 : 0x20000;
+  const tokens: string[] = new Array(vocabSize);
+  for (let cp = 0; cp < 0xd800; cp++) tokens[cp] = String.fromCharCode(cp);
+  SPECIAL_TOKENS.forEach((s, k) => { tokens[SPECIAL_BASE + k] = s; });
+  for (let id = FILLER_FIRST; id <= FILLER_LAST; id++) tokens[id] = `<special_token_${id}>`;
+  for (let cp = 0xf900; cp < 0xffff; cp++) tokens[cp] = String.fromCharCode(cp);
+  const ngrams = (variant === '2-3' ? NGRAMS_2_3 : NGRAMS_MAX).split('\n');
+  const slots: Array<[number, number]> = [[0xd800, 0xe000], [0xe100, 0xf900]];
+  if (variant === 'max') slots.push([0x10000, 0x1ffff]);
+  let k = 0;
+  for (const [from, to] of slots) for (let id = from; id < to && k < ngrams.length; id++) tokens[id] = ngrams[k++];
+  if (k !== ngrams.length) throw new Error(`bvv241-${variant}: ${ngrams.length - k} n-grams did not fit`);
+  for (let id = 0; id < vocabSize; id++) if (tokens[id] === undefined) tokens[id] = `<unused_${id}>`;
+  return { variant, vocabSize, tokens, ngrams };
+}
+
+/** The merge list (reference-impl §1.2): for each n-gram in rank order, every split into two in-vocab halves. */
+export function bvv241Merges(layout: Bvv241Layout, tokenToId: Map<string, number>): Array<[number, number, number]> {
+  const merges: Array<[number, number, number]> = [];
+  for (const s of layout.ngrams) {
+    const id = tokenToId.get(s)!;
+    for (let i = 1; i < s.length; i++) {
+      const a = tokenToId.get(s.slice(0, i)), b = tokenToId.get(s.slice(i));
+      if (a !== undefined && b !== undefined) merges.push([a, b, id]);
+    }
+  }
+  return merges;
+}
