@@ -4,3 +4,5 @@ export type { Tokenizer } from './types.js';
 export { bvv241, Bvv241Tokenizer, type Bvv241Options } from './bvv241/tokenizer.js';
 export { SPECIAL_TOKENS, type Bvv241Variant } from './bvv241/layout.js';
 export { sha256Hex, sha256String } from './sha256.js';
+export { fromHuggingFace, HuggingFaceTokenizer, type FromHuggingFaceOptions } from './hf/from-huggingface.js';
+export { TokenizerJsonError } from './hf/fields.js';
