@@ -1,1 +1,18 @@
-export {};
+// @glyphlm/glyph-embeddings: fonts -> glyph rasters -> (PCA, L2) -> frozen embedding matrices.
+// Browser-safe entry point; Node-only helpers (file cache, font files, worker threads) live in `./node`.
+export * from './types.js';
+export { GlyphEmbeddingsError } from './errors.js';
+export { GlyphFont, loadFont, type GlyphBox, type LoadFontOptions } from './font/font.js';
+export { sniffFontFormat, woffToSfnt, sha256Hex, type FontFormat } from './font/sfnt.js';
+export { defaultFont, DEFAULT_FONT_SPECIFIER, type DefaultFontOptions } from './font/default.js';
+export { Rasterizer, rasterizePath, fontTransform, IDENTITY, type Transform } from './raster/rasterize.js';
+export {
+  registerRecipe, getRecipe, listRecipes, allocBits,
+  type Recipe, type RecipeOptions, type RowMatrix, type PcaSettings, type ProduceContext,
+} from './recipes/registry.js';
+export {
+  fitPca, pcaFromCovariance, covarianceFromScatter, scatter, projectRowsJS, bitsRowToFloat, l2NormalizeRows,
+  symmetricEigen, applySignConvention, SIGN_CONVENTION, type PcaModel, type SymmetricEigen,
+} from './pca/pca.js';
+export { MT19937 } from './random/mt19937.js';
+export * from './extras.js';
