@@ -3,7 +3,7 @@
 // generator). All deterministic per seed. Rows are L2-normalised first (cosine geometry), as in the paper's analysis.
 import { seededRng } from '../ablations/rng.js';
 import { tsne } from './tsne.js';
-import type { RowMatrix } from './nearest.js';
+import type { DenseRows } from './nearest.js';
 
 export type Map2dMethod = 'pca' | 'umap' | 'tsne';
 
@@ -29,7 +29,7 @@ export interface Map2dPoint {
 }
 
 /** Gathers rows `ids` as float64, optionally L2-normalised. */
-export function gatherRows(m: RowMatrix, ids: ArrayLike<number>, normalize = true): Float64Array {
+export function gatherRows(m: DenseRows, ids: ArrayLike<number>, normalize = true): Float64Array {
   const n = ids.length, dim = m.dim, out = new Float64Array(n * dim);
   for (let t = 0; t < n; t++) {
     const id = ids[t];
@@ -84,7 +84,7 @@ export function pca2(x: Float64Array, n: number, dim: number): { scores: Float64
 }
 
 /** Coordinates of the rows `ids` of `m` on a 2-D map. Deterministic for a given seed. */
-export async function map2d(m: RowMatrix, ids: ArrayLike<number>, opts: Map2dOptions = {}): Promise<Map2dPoint[]> {
+export async function map2d(m: DenseRows, ids: ArrayLike<number>, opts: Map2dOptions = {}): Promise<Map2dPoint[]> {
   const n = ids.length;
   if (n < 3) throw new RangeError(`map2d: need at least 3 ids, got ${n}`);
   const method = opts.method ?? 'pca';

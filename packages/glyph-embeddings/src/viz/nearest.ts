@@ -1,6 +1,6 @@
 // Cosine nearest neighbours of one row of an embedding matrix (float64 accumulation, deterministic ties).
 
-export interface RowMatrix {
+export interface DenseRows {
   rows: number;
   dim: number;
   data: Float32Array;
@@ -11,12 +11,12 @@ export interface Neighbour {
   cos: number;
 }
 
-function checkId(m: RowMatrix, id: number, what: string): void {
+function checkId(m: DenseRows, id: number, what: string): void {
   if (!Number.isInteger(id) || id < 0 || id >= m.rows) throw new RangeError(`${what}: id ${id} is out of range 0..${m.rows - 1}`);
 }
 
 /** Cosine similarity of rows a and b (0 when either row is all zeros). */
-export function cosineRows(m: RowMatrix, a: number, b: number): number {
+export function cosineRows(m: DenseRows, a: number, b: number): number {
   checkId(m, a, 'cosineRows'); checkId(m, b, 'cosineRows');
   let dot = 0, na = 0, nb = 0;
   const oa = a * m.dim, ob = b * m.dim;
@@ -28,7 +28,7 @@ export function cosineRows(m: RowMatrix, a: number, b: number): number {
  * The k rows most cosine-similar to row `id` (the row itself excluded), best first; equal cosines are ordered
  * by ascending id. `candidates` restricts the search to those ids.
  */
-export function nearest(m: RowMatrix, id: number, k: number, opts: { candidates?: ArrayLike<number> } = {}): Neighbour[] {
+export function nearest(m: DenseRows, id: number, k: number, opts: { candidates?: ArrayLike<number> } = {}): Neighbour[] {
   checkId(m, id, 'nearest');
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`nearest: k must be a non-negative integer, got ${k}`);
   if (m.data.length !== m.rows * m.dim) throw new RangeError(`nearest: data length ${m.data.length} != rows*dim ${m.rows * m.dim}`);
