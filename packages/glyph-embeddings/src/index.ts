@@ -15,4 +15,11 @@ export {
   symmetricEigen, applySignConvention, SIGN_CONVENTION, type PcaModel, type SymmetricEigen,
 } from './pca/pca.js';
 export { MT19937 } from './random/mt19937.js';
+export { renderToken, type RenderOptions } from './render.js';
+export { ensureBuiltinRecipes } from './recipes/builtins.js';
+export {
+  BVV241_VARIANTS, BVV241_RECIPES, bvv241Rows, renderBvv241, isEasyScript, augmentParams, pillowRotateFixed, noiseMask,
+  type Bvv241Variant, type AugmentParams,
+} from './recipes/bvv241.js';
+export { polarOrder, polarBits, bitsToHex } from './recipes/polar.js';
 export * from './extras.js';
