@@ -1,1 +1,19 @@
-export {};
+// @glyphlm/transformer-core: the glyphlm GPT on tfjs-core (frozen or trainable input embedding), KV-cached
+// generation and batched scoring, AdamW, and safetensors checkpoints shared with the PyTorch twin.
+export { tf } from './tf.js';
+export { useBackend, type BackendChoice } from './backend.js';
+export {
+  presets, parameterCount, matmulParameterCount, trainFlopsPerToken, tensorShapes, resolveConfig, ConfigError,
+  type ModelConfig, type ResolvedConfig, type PresetName,
+} from './config.js';
+export { createModel, GPT, initState, type EmbeddingMatrix, type CreateModelOptions, type LossOptions, type StateDict } from './model.js';
+export { InputError, type IdBatch } from './input.js';
+export type { GenerateOptions } from './generate.js';
+export type { LogprobRequest, LogprobResult, LogprobOptions } from './logprobs.js';
+export { AdamW, clipGradNorm, type AdamWOptions } from './adamw.js';
+export { WEBGPU_BINDING_LIMIT, shardSizes } from './weights.js';
+export {
+  saveCheckpoint, loadCheckpoint, serializeCheckpoint, parseCheckpointConfig, validateWeights, modelFromCheckpoint,
+  CheckpointError, FORMAT, FORMAT_VERSION,
+  type CheckpointDType, type CheckpointConfig, type CheckpointBytes, type SaveOptions, type LoadOptions, type LoadProgress,
+} from './checkpoint.js';

@@ -1,0 +1,84 @@
+// Token streaming with a KV cache: the prompt is prefilled once (a batch-1 shared part), new tokens go to a small
+// own part that is folded into the shared part every MERGE_EVERY tokens, so a step costs the same whatever the
+// prompt length except for attention's reads of the cached keys and values.
+import { tf } from './tf.js';
+import type { GPT } from './model.js';
+import { checkIds, InputError } from './input.js';
+import { disposePart, headRows, inferStep, mergeParts, type KVPart } from './infer.js';
+import { Rng } from './rng.js';
+import { sampleToken, type SampleOptions } from './sampling.js';
+
+export interface GenerateOptions {
+  /** Number of tokens to generate at most (default 64). prompt.length + maxNewTokens must fit in blockSize. */
+  maxNewTokens?: number;
+  /** 0 (default) = greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  /** Seed of the sampler (default 0). */
+  seed?: number;
+  /** Stop token id(s): generation ends when one is produced (it is not yielded). */
+  stop?: number | readonly number[];
+}
+
+const MERGE_EVERY = 32;
+
+/** Validates eagerly (before any tensor work), then returns the token stream. */
+export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOptions): AsyncGenerator<number, void, undefined> {
+  const c = model.config;
+  const ids = checkIds(prompt, c.vocabSize, 'generate prompt');
+  if (ids.length === 0) throw new InputError('generate: the prompt is empty');
+  const maxNew = opts.maxNewTokens ?? 64;
+  if (!Number.isInteger(maxNew) || maxNew < 0) throw new InputError(`generate: maxNewTokens must be a non-negative integer, got ${maxNew}`);
+  if (ids.length + maxNew > c.blockSize) {
+    throw new InputError(`generate: prompt length ${ids.length} + maxNewTokens ${maxNew} exceeds blockSize ${c.blockSize}`);
+  }
+  const stop = new Set<number>(opts.stop === undefined ? [] : typeof opts.stop === 'number' ? [opts.stop] : opts.stop);
+  const rng = new Rng(opts.seed ?? 0);
+  const sopts = { temperature: opts.temperature, topK: opts.topK, topP: opts.topP };
+  if (opts.temperature !== undefined && !(opts.temperature >= 0)) throw new InputError(`generate: temperature must be >= 0, got ${opts.temperature}`);
+  if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) throw new InputError(`generate: topP must be in (0, 1], got ${opts.topP}`);
+  if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) throw new InputError(`generate: topK must be a non-negative integer, got ${opts.topK}`);
+  for (const s of stop) if (!Number.isInteger(s)) throw new InputError(`generate: stop id ${s} is not an integer`);
+  return stream(model, ids, maxNew, stop, rng, sopts);
+}
+
+async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions): AsyncGenerator<number, void, undefined> {
+  if (maxNew === 0) return;
+  let shared: KVPart | null = null;
+  let own: KVPart | null = null;
+  let logits: tf.Tensor | null = null;
+  try {
+    {
+      const r = inferStep(model, ids, 1, ids.length, null, null);
+      shared = r.own;
+      logits = headRows(model, r.x, [ids.length - 1]);
+      r.x.dispose();
+    }
+    for (let i = 0; i < maxNew; i++) {
+      const row = (await logits.data()) as Float32Array;
+      logits.dispose();
+      logits = null;
+      const tok = sampleToken(row, sopts, rng);
+      if (stop.has(tok)) return;
+      yield tok;
+      if (i === maxNew - 1) return;
+      const r = inferStep(model, Int32Array.of(tok), 1, 1, shared, own);
+      disposePart(own);
+      own = r.own;
+      logits = headRows(model, r.x, null);
+      r.x.dispose();
+      if (own.len >= MERGE_EVERY) {
+        const merged = mergeParts(shared, own);
+        disposePart(shared);
+        disposePart(own);
+        shared = merged;
+        own = null;
+      }
+    }
+  } finally {
+    logits?.dispose();
+    disposePart(shared);
+    disposePart(own);
+  }
+}

@@ -1,0 +1,107 @@
+// The output head and the loss: logits = x @ Whead^T over column shards of the transposed head, and a fused
+// head + cross-entropy that works in row chunks so the [N, vocab] logits never exist at once. When the tape is on it
+// computes the gradients in the same pass (softmax - onehot) and hands them to the backward.
+import { tf } from './tf.js';
+import { customGrad } from './ops.js';
+
+type T = tf.Tensor;
+
+/** logits [N, V] = h [N, d] @ concat(shards [d, V_i]) (explicit, no transpose flags). */
+export function headLogits(h: T, shards: T[]): T {
+  return tf.tidy(() => (shards.length === 1 ? tf.matMul(h, shards[0]) : tf.concat(shards.map((s) => tf.matMul(h, s)), 1)));
+}
+
+function chunkRows(V: number, N: number): number {
+  // ~16M floats of logits per chunk (64 MiB)
+  return Math.max(1, Math.min(N, Math.floor((16 * 1024 * 1024) / V)));
+}
+
+/**
+ * Mean cross-entropy of h [N, d] against `targets` (length N; < 0 ignored). Differentiable w.r.t. h and the shards.
+ */
+export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
+  const N = h.shape[0];
+  const V = shards.reduce((a, s) => a + s.shape[1]!, 0);
+  let nValid = 0;
+  for (let i = 0; i < N; i++) if (targets[i] >= 0) nValid++;
+  if (nValid === 0) throw new RangeError('loss: every target is ignored (< 0); nothing to average');
+  const R = chunkRows(V, N);
+  const widths = shards.map((s) => s.shape[1]!);
+  const needGrad = tf.engine().isTapeOn();
+
+  const run = (hh: T, ss: T[], withGrad: boolean) => {
+    let lossSum: T = tf.scalar(0);
+    const dH: T[] = [];
+    let dW: T[] = withGrad ? ss.map((s) => tf.zerosLike(s)) : [];
+    const ssT = withGrad ? ss.map((s) => tf.transpose(s)) : [];
+    for (let r0 = 0; r0 < N; r0 += R) {
+      const rows = Math.min(R, N - r0);
+      const flat = new Int32Array(rows);
+      const tgt = new Int32Array(rows);
+      const w = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const t = targets[r0 + i];
+        tgt[i] = t;
+        flat[i] = i * V + (t >= 0 ? t : 0);
+        w[i] = t >= 0 ? 1 : 0;
+      }
+      const res = tf.tidy(() => {
+        const hc = rows === N ? hh : tf.slice(hh, [r0, 0], [rows, -1]);
+        const logits = headLogits(hc, ss);
+        const lse = tf.logSumExp(logits, 1);
+        const wt = tf.tensor1d(w);
+        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+        const l = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
+        if (!withGrad) return { l };
+        const p = tf.exp(tf.sub(logits, tf.expandDims(lse, 1)));
+        // int32 then cast: tfjs-wasm 4.22's OneHot writes int bits into float32 outputs
+        const oh = tf.cast(tf.oneHot(tf.tensor1d(tgt, 'int32'), V), 'float32');
+        const g = tf.mul(tf.sub(p, oh), tf.expandDims(tf.div(wt, nValid), 1));
+        const gs = ss.length === 1 ? [g] : tf.split(g, widths, 1);
+        const hcT = tf.transpose(hc);
+        let dh: T | null = null;
+        const dws: T[] = [];
+        for (let s = 0; s < ss.length; s++) {
+          const part = tf.matMul(gs[s], ssT[s]);
+          dh = dh ? tf.add(dh, part) : part;
+          dws.push(tf.add(dW[s], tf.matMul(hcT, gs[s])));
+        }
+        return { l, dh: dh!, dws };
+      });
+      const nl = tf.add(lossSum, res.l);
+      lossSum.dispose();
+      res.l.dispose();
+      lossSum = nl;
+      if (withGrad) {
+        dH.push(res.dh!);
+        dW.forEach((t) => t.dispose());
+        dW = res.dws!;
+      }
+    }
+    ssT.forEach((t) => t.dispose());
+    const loss = tf.div(lossSum, nValid);
+    lossSum.dispose();
+    let dh: T | null = null;
+    if (withGrad) {
+      dh = dH.length === 1 ? dH[0] : tf.concat(dH, 0);
+      if (dH.length > 1) dH.forEach((t) => t.dispose());
+    }
+    return { loss, dh, dW };
+  };
+
+  if (!needGrad) {
+    return tf.tidy(() => run(h, shards, false).loss);
+  }
+  const f = customGrad((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const hh = args[0] as T;
+    const ss = args.slice(1, args.length - 1) as T[];
+    const { loss, dh, dW } = run(hh, ss, true);
+    save([dh!, ...dW]);
+    return {
+      value: loss,
+      gradFunc: (dy: T, saved: T[]) => saved.map((g) => tf.mul(g, dy)),
+    };
+  }) as (...xs: T[]) => T;
+  return f(h, ...shards);
+}

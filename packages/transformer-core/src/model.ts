@@ -1,0 +1,302 @@
+// The GPT of docs/architecture-and-checkpoint.md on tfjs-core: training forward (custom gradients), the loss,
+// logits, and KV-cached inference used by generate() and logprobs().
+import { tf } from './tf.js';
+import { resolveConfig, tensorShapes, type ModelConfig, type ResolvedConfig } from './config.js';
+import { mm, layerNorm, gelu, rope, attention, causalMask, ropeTables } from './ops.js';
+import { headLogits, headCrossEntropy } from './head.js';
+import { toBatch, type IdBatch, InputError } from './input.js';
+import { Rng } from './rng.js';
+import { gatherRows, makeSharded, readSharded, transpose2d, WEBGPU_BINDING_LIMIT, type Sharded } from './weights.js';
+import { generate as generateImpl, type GenerateOptions } from './generate.js';
+import { logprobs as logprobsImpl, type LogprobRequest, type LogprobResult, type LogprobOptions } from './logprobs.js';
+
+/** A fixed input embedding table: `rows` x `dim`, row-major. */
+export interface EmbeddingMatrix {
+  rows: number;
+  dim: number;
+  data: Float32Array;
+  meta?: Record<string, unknown>;
+}
+
+export interface CreateModelOptions {
+  /** An EmbeddingMatrix (frozen: a constant, never trained) or 'trainable' (a variable, init N(0, 0.02^2)). */
+  embedding: EmbeddingMatrix | 'trainable';
+  /** Seed of the weight init (default 0). Same seed -> same weights on every backend. */
+  seed?: number;
+  /** Split vocabulary tables into shards of at most this many bytes (default: 128 MiB on webgpu, no split elsewhere). */
+  maxShardBytes?: number;
+}
+
+export interface LossOptions {
+  /** Apply dropout (default: when config.dropout > 0 and gradients are being recorded). */
+  dropout?: boolean;
+  /** Seed for the dropout masks of this call. */
+  seed?: number;
+}
+
+/** Per-layer device weights, linear layers transposed to [in, out]. */
+export interface LayerWeights {
+  qkv: tf.Variable; // [d, 3d]
+  proj: tf.Variable; // [d, d]
+  fc: tf.Variable; // [d, 4d]
+  fc2: tf.Variable; // [4d, d]
+}
+
+let modelCounter = 0;
+
+/** Raw weights in checkpoint layout, by checkpoint tensor name. */
+export type StateDict = Map<string, { shape: number[]; data: Float32Array }>;
+
+export class GPT {
+  readonly config: ResolvedConfig;
+  readonly embeddingKind: 'frozen' | 'trainable';
+  readonly embeddingMeta: Record<string, unknown> | undefined;
+  /** Input table, row shards [rows, nEmbed]; tf.Tensor constants when frozen, tf.Variables when trainable. */
+  readonly embedding: Sharded;
+  readonly layers: LayerWeights[];
+  /** Head transposed to [dModel, vocab], column shards. */
+  readonly head: Sharded;
+  /** Everything an optimizer may update (never the frozen embedding). */
+  readonly trainableVariables: tf.Variable[];
+  /** Checkpoint tensor name of each trainable variable (`lm_head.weight` shards get `#i`), same order. */
+  readonly trainableNames: string[];
+  private disposed = false;
+  private dropoutCalls = 0;
+
+  /** Use createModel() or loadCheckpoint(). */
+  constructor(config: ModelConfig, kind: 'frozen' | 'trainable', state: StateDict, meta: Record<string, unknown> | undefined, maxShardBytes?: number) {
+    this.config = resolveConfig(config);
+    const c = this.config;
+    this.embeddingKind = kind;
+    this.embeddingMeta = meta;
+    const id = modelCounter++;
+    const limit = maxShardBytes ?? (tf.getBackend() === 'webgpu' ? WEBGPU_BINDING_LIMIT : Infinity);
+    const get = (name: string, shape: number[]) => {
+      const t = state.get(name);
+      if (!t) throw new Error(`weights: missing tensor ${name}`);
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (t.data.length !== n || t.shape.join(',') !== shape.join(',')) {
+        throw new Error(`weights: tensor ${name} has shape [${t.shape}], expected [${shape}]`);
+      }
+      return t.data;
+    };
+    const shapes = new Map(tensorShapes(c));
+    this.trainableVariables = [];
+    this.trainableNames = [];
+    const variable = (name: string, vals: Float32Array, shape: [number, number]) => {
+      const v = tf.variable(tf.tensor2d(vals, shape), true, `glyphlm${id}/${name}`) as tf.Variable;
+      this.trainableVariables.push(v);
+      this.trainableNames.push(name);
+      return v;
+    };
+    const created: tf.Tensor[] = [];
+    try {
+      const E = get('tok_embedding.weight', shapes.get('tok_embedding.weight')!);
+      this.embedding = makeSharded(E, c.vocabSize, c.nEmbed, 0, limit, (vals, shape, i) => {
+        if (kind === 'frozen') {
+          const t = tf.tensor2d(vals, shape);
+          created.push(t);
+          return t;
+        }
+        return variable(`tok_embedding.weight${i ? '#' + i : ''}`, vals, shape) as unknown as tf.Tensor2D;
+      });
+      const d = c.dModel;
+      this.layers = [];
+      for (let i = 0; i < c.nLayer; i++) {
+        const p = `blocks.${i}.`;
+        this.layers.push({
+          qkv: variable(`${p}attn.qkv.weight`, transpose2d(get(`${p}attn.qkv.weight`, [3 * d, d]), 3 * d, d), [d, 3 * d]),
+          proj: variable(`${p}attn.proj.weight`, transpose2d(get(`${p}attn.proj.weight`, [d, d]), d, d), [d, d]),
+          fc: variable(`${p}mlp.fc.weight`, transpose2d(get(`${p}mlp.fc.weight`, [4 * d, d]), 4 * d, d), [d, 4 * d]),
+          fc2: variable(`${p}mlp.proj.weight`, transpose2d(get(`${p}mlp.proj.weight`, [d, 4 * d]), d, 4 * d), [4 * d, d]),
+        });
+      }
+      const headT = transpose2d(get('lm_head.weight', [c.vocabSize, d]), c.vocabSize, d);
+      this.head = makeSharded(headT, d, c.vocabSize, 1, limit, (vals, shape, i) =>
+        variable(`lm_head.weight${i ? '#' + i : ''}`, vals, shape) as unknown as tf.Tensor2D);
+    } catch (e) {
+      created.forEach((t) => t.dispose());
+      this.trainableVariables.forEach((v) => v.dispose());
+      throw e;
+    }
+  }
+
+  get headDim(): number {
+    return this.config.dModel / this.config.nHead;
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error('model: used after dispose()');
+  }
+
+  /** Embeds ids (flat) and lifts nEmbed -> dModel by repeat_interleave: [N, dModel]. */
+  embed(ids: Int32Array): tf.Tensor2D {
+    return tf.tidy(() => {
+      const e = gatherRows(this.embedding, ids);
+      const r = this.config.dModel / this.config.nEmbed;
+      if (r === 1) return e;
+      return tf.reshape(tf.tile(tf.expandDims(e, 2), [1, 1, r]), [ids.length, this.config.dModel]) as tf.Tensor2D;
+    });
+  }
+
+  private dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+    if (rate <= 0) return x;
+    const keep = tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), rate), 'float32'), 1 - rate);
+    return tf.mul(x, keep);
+  }
+
+  /** Training/scoring forward to the final-norm hidden states [B*T, dModel] (differentiable). */
+  hidden(batch: { data: Int32Array; B: number; T: number }, dropRate = 0, seed = 0): tf.Tensor2D {
+    const { B, T } = batch;
+    const c = this.config;
+    const H = c.nHead;
+    const hd = this.headDim;
+    const N = B * T;
+    return tf.tidy(() => {
+      let seedCounter = seed * 1000003;
+      let x: tf.Tensor = this.embed(batch.data);
+      x = this.dropout(x, dropRate, seedCounter++);
+      const { cos: cosA, sin: sinA } = ropeTables(hd, 0, T, c.ropeBase);
+      const cos = tf.tensor2d(cosA, [T, hd / 2]);
+      const sin = tf.tensor2d(sinA, [T, hd / 2]);
+      const mask = causalMask(T, T);
+      const scale = 1 / Math.sqrt(hd);
+      for (const L of this.layers) {
+        const h = layerNorm(x);
+        const qkv = mm(h, L.qkv); // [N, 3d]
+        const split = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]); // [3, B, H, T, hd]
+        const [q0, k0, v0] = tf.split(tf.reshape(split, [3, B * H, T, hd]), 3, 0).map((t) => tf.reshape(t, [B * H, T, hd]));
+        const q = rope(q0, cos, sin, scale);
+        const k = rope(k0, cos, sin);
+        let drop: tf.Tensor | undefined;
+        if (dropRate > 0) {
+          drop = tf.div(tf.cast(tf.greaterEqual(tf.randomUniform([B * H, T, T], 0, 1, 'float32', seedCounter++), dropRate), 'float32'), 1 - dropRate);
+        }
+        const o = attention(q, k, v0, mask, drop); // [BH, T, hd]
+        const om = tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]), [N, c.dModel]);
+        x = tf.add(x, this.dropout(mm(om, L.proj), dropRate, seedCounter++));
+        const h2 = layerNorm(x);
+        x = tf.add(x, this.dropout(mm(gelu(mm(h2, L.fc)), L.fc2), dropRate, seedCounter++));
+      }
+      return layerNorm(x) as tf.Tensor2D;
+    });
+  }
+
+  /** Logits [B, T, vocab] as a tensor (differentiable; dispose it). */
+  forward(ids: IdBatch): tf.Tensor3D {
+    this.checkAlive();
+    const c = this.config;
+    const batch = toBatch(ids, c.vocabSize, c.blockSize, 'forward ids');
+    return tf.tidy(() => {
+      const h = this.hidden(batch);
+      return tf.reshape(headLogits(h, this.head.parts), [batch.B, batch.T, c.vocabSize]) as tf.Tensor3D;
+    });
+  }
+
+  /** Logits [B, T, vocab] as a Float32Array (row-major), read with async data(). */
+  async logits(ids: IdBatch): Promise<Float32Array> {
+    const t = this.forward(ids);
+    try {
+      return (await t.data()) as Float32Array;
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** Mean next-token cross-entropy; targets < 0 are ignored. A scalar tensor (dispose it). */
+  loss(ids: IdBatch, targets: IdBatch, opts: LossOptions = {}): tf.Scalar {
+    this.checkAlive();
+    const c = this.config;
+    const batch = toBatch(ids, c.vocabSize, c.blockSize, 'loss ids');
+    const tg = toBatch(targets, c.vocabSize, c.blockSize, 'loss targets', true);
+    if (tg.B !== batch.B || tg.T !== batch.T) {
+      throw new InputError(`loss: targets shape [${tg.B}, ${tg.T}] does not match ids shape [${batch.B}, ${batch.T}]`);
+    }
+    const useDrop = opts.dropout ?? (c.dropout > 0 && tf.engine().isTapeOn());
+    const rate = useDrop ? c.dropout : 0;
+    const seed = opts.seed ?? this.dropoutCalls++;
+    return tf.tidy(() => headCrossEntropy(this.hidden(batch, rate, seed), this.head.parts, tg.data) as tf.Scalar);
+  }
+
+  /** Scores continuations: sum and per-token log-probabilities and whether greedy decoding would produce them. */
+  logprobs(requests: LogprobRequest[], opts: LogprobOptions = {}): Promise<LogprobResult[]> {
+    this.checkAlive();
+    return logprobsImpl(this, requests, opts);
+  }
+
+  /** Streams generated token ids (KV cache). */
+  generate(prompt: ArrayLike<number>, opts: GenerateOptions = {}): AsyncGenerator<number, void, undefined> {
+    this.checkAlive();
+    return generateImpl(this, prompt, opts);
+  }
+
+  /** All weights in checkpoint layout ([out, in], row-major), read with async data(). */
+  async stateDict(): Promise<StateDict> {
+    this.checkAlive();
+    const c = this.config;
+    const d = c.dModel;
+    const out: StateDict = new Map();
+    out.set('tok_embedding.weight', { shape: [c.vocabSize, c.nEmbed], data: await readSharded(this.embedding) });
+    for (let i = 0; i < this.layers.length; i++) {
+      const L = this.layers[i];
+      const p = `blocks.${i}.`;
+      const rd = async (v: tf.Variable, r: number, cc: number) => transpose2d((await v.data()) as Float32Array, r, cc);
+      out.set(`${p}attn.qkv.weight`, { shape: [3 * d, d], data: await rd(L.qkv, d, 3 * d) });
+      out.set(`${p}attn.proj.weight`, { shape: [d, d], data: await rd(L.proj, d, d) });
+      out.set(`${p}mlp.fc.weight`, { shape: [4 * d, d], data: await rd(L.fc, d, 4 * d) });
+      out.set(`${p}mlp.proj.weight`, { shape: [d, 4 * d], data: await rd(L.fc2, 4 * d, d) });
+    }
+    out.set('lm_head.weight', { shape: [c.vocabSize, d], data: transpose2d(await readSharded(this.head), d, c.vocabSize) });
+    return out;
+  }
+
+  /** Frees every tensor of the model. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.embeddingKind === 'frozen') this.embedding.parts.forEach((t) => t.dispose());
+    this.trainableVariables.forEach((v) => v.dispose());
+  }
+}
+
+/** Fresh random weights in checkpoint layout (N(0, 0.02^2); Wproj and Wfc2 0.02/sqrt(2 nLayer)). */
+export function initState(config: ModelConfig, seed: number, embedding?: EmbeddingMatrix): StateDict {
+  const c = resolveConfig(config);
+  const out: StateDict = new Map();
+  tensorShapes(c).forEach(([name, shape], i) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (name === 'tok_embedding.weight' && embedding) {
+      out.set(name, { shape, data: embedding.data });
+      return;
+    }
+    const std = /attn\.proj|mlp\.proj/.test(name) ? 0.02 / Math.sqrt(2 * c.nLayer) : 0.02;
+    out.set(name, { shape, data: new Rng(seed * 7919 + i + 1).normal(new Float32Array(n), std) });
+  });
+  return out;
+}
+
+/** Checks an EmbeddingMatrix against a config (before any tensor work). */
+export function checkEmbeddingMatrix(m: EmbeddingMatrix, c: ResolvedConfig): void {
+  if (!m || typeof m !== 'object') throw new InputError('createModel: embedding must be an EmbeddingMatrix or "trainable"');
+  if (!(m.data instanceof Float32Array)) throw new InputError('createModel: embedding.data must be a Float32Array');
+  if (m.rows !== c.vocabSize) throw new InputError(`createModel: embedding.rows ${m.rows} != config.vocabSize ${c.vocabSize}`);
+  if (m.dim !== c.nEmbed) throw new InputError(`createModel: embedding.dim ${m.dim} != config.nEmbed ${c.nEmbed}`);
+  if (m.data.length !== m.rows * m.dim) throw new InputError(`createModel: embedding.data has ${m.data.length} values, expected rows*dim = ${m.rows * m.dim}`);
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) throw new InputError(`createModel: embedding.data[${i}] (row ${Math.floor(i / m.dim)}) is not finite`);
+  }
+}
+
+/** Builds a model with fresh weights; `{ embedding: matrix }` freezes the matrix, `{ embedding: 'trainable' }` learns it. */
+export function createModel(config: ModelConfig, opts: CreateModelOptions): GPT {
+  const c = resolveConfig(config, 'createModel');
+  if (!opts || (opts.embedding !== 'trainable' && typeof opts.embedding !== 'object')) {
+    throw new InputError('createModel: options.embedding must be an EmbeddingMatrix or "trainable"');
+  }
+  const seed = opts.seed ?? 0;
+  if (opts.embedding === 'trainable') {
+    return new GPT(c, 'trainable', initState(c, seed), undefined, opts.maxShardBytes);
+  }
+  checkEmbeddingMatrix(opts.embedding, c);
+  return new GPT(c, 'frozen', initState(c, seed, opts.embedding), opts.embedding.meta, opts.maxShardBytes);
+}
