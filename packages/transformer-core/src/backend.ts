@@ -4,7 +4,7 @@ import { tf } from './tf.js';
 
 export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
 
-const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
+const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
 
 // UnsortedSegmentSum for wasm (gather's gradient, needed by a trainable embedding). Plain JS over the wasm heap.
 function registerWasmKernels(): void {

@@ -158,7 +158,7 @@ async function loadFromUrl(base: string, opts: LoadOptions): Promise<GPT> {
   return modelFromCheckpoint(cfg as unknown as Record<string, unknown>, st, opts, { config: cfgUrl, weights: wUrl });
 }
 
-const isNode = typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
+const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
 
 /**
  * Loads a checkpoint from a directory (Node), a URL (http(s), file:, with progress), `{ config, weights }` bytes,

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // Node adapter (the only module that touches node:fs): checkpoint directories, written via temp file + rename.
 // Exported as the `@glyphlm/transformer-core/node` subpath and loaded on demand by checkpoint.ts.
 
