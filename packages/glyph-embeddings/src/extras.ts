@@ -1,7 +1,8 @@
 // Extras of @glyphlm/glyph-embeddings beyond the paper's recipes: the `shaped` recipe (HarfBuzz shaping of whole
 // tokens), the ablation codes and recipes (random-binary, id-bits, random-float, repeat_interleave lift), and the
 // tools for seeing a matrix (glyph contact sheets, cosine neighbours, 2-D maps as SVG/PNG, a PNG encoder).
-// Importing this module registers the `shaped`, `random-binary`, `id-bits` and `random-float` recipes.
+// The Recipe objects exported here (`shaped`, `random-binary`, `id-bits`, `random-float`) are registered by
+// recipes/builtins.ts on first use (no import side effects).
 
 // ablations
 export { seededRng, type SeededRng } from './ablations/rng.js';

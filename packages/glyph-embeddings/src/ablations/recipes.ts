@@ -69,7 +69,7 @@ export const randomFloatRecipe: Recipe = {
   cacheKey: (o) => `dim=${intOption(o, 'dim', 1024, 'random-float', 1, 4096)}`,
 };
 
-/** Registers the three ablation recipes (idempotent; called when this module loads). */
+/** Registers the three ablation recipes (idempotent; buildEmbeddings/renderToken also register them on first use). */
 export function registerAblationRecipes(): void {
   for (const r of [randomBinaryRecipe, idBitsRecipe, randomFloatRecipe]) {
     let present = false;
@@ -78,4 +78,3 @@ export function registerAblationRecipes(): void {
   }
 }
 
-registerAblationRecipes();

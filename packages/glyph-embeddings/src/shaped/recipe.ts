@@ -60,11 +60,10 @@ export const shapedRecipe: Recipe = {
   },
 };
 
-/** Registers the shaped recipe (idempotent; called when this module loads). */
+/** Registers the shaped recipe (idempotent; buildEmbeddings/renderToken also register them on first use). */
 export function registerShapedRecipe(): void {
   let present = false;
   try { present = getRecipe('shaped') === shapedRecipe; } catch { present = false; }
   if (!present) registerRecipe(shapedRecipe, { replace: true });
 }
 
-registerShapedRecipe();

@@ -4,6 +4,7 @@
 import type { GlyphFont } from '../font/font.js';
 import { defaultFont } from '../font/default.js';
 import { getRecipe, type RecipeOptions } from '../recipes/registry.js';
+import { ensureBuiltinRecipes } from '../recipes/builtins.js';
 import type { GlyphImage, TokenizerLike } from '../types.js';
 import { renderShapedCoverage } from '../shaped/render.js';
 import { shapedRecipe } from '../shaped/recipe.js';
@@ -31,6 +32,7 @@ export interface GlyphSheetOptions {
 }
 
 function tileOf(recipe: string, font: GlyphFont, text: string, options: RecipeOptions): GlyphImage {
+  if (recipe !== 'shaped') ensureBuiltinRecipes();
   const r = recipe === 'shaped' ? shapedRecipe : getRecipe(recipe);
   if (!r.renderToken) throw new RangeError(`glyphSheet: recipe '${recipe}' cannot draw tokens (not a visual recipe)`);
   return r.renderToken(font, text, { ...options, font });
