@@ -29,3 +29,4 @@ export { map2dSvg, xmlEscape, PALETTE, type Map2dSvgOptions } from './viz/svg.js
 export { map2dPng, map2dImage, type Map2dPngOptions } from './viz/mappng.js';
 export { glyphSheet, glyphSheetImage, type GlyphSheetOptions } from './viz/sheet.js';
 export { MAP_WORD_GROUPS, mapWords, stringListTokenizer } from './viz/words.js';
+export { wordMap, type WordMap, type WordMapOptions } from './viz/wordmap.js';
