@@ -32,9 +32,23 @@ export function checkIds(ids: ArrayLike<number>, vocabSize: number): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < vocabSize)) {
-      throw new RangeError(`invalid token id ${String(id)} at position ${i}: ids must be integers in [0, ${vocabSize})`);
+      badId(id, i, vocabSize);
     }
   }
+}
+
+export function badId(id: unknown, position: number, vocabSize: number): never {
+  throw new RangeError(`invalid token id ${String(id)} at position ${position}: ids must be integers in [0, ${vocabSize})`);
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
+/** UTF-16 code units to a string. TextDecoder is fastest but replaces lone surrogates, so those take the slow path. */
+export function unitsToString(units: Uint16Array, length: number, loneSurrogates: boolean): string {
+  if (!loneSurrogates) return utf16.decode(units.subarray(0, length));
+  const parts: string[] = [];
+  for (let i = 0; i < length; i += 4096) parts.push(String.fromCharCode.apply(null, units.subarray(i, Math.min(length, i + 4096)) as unknown as number[]));
+  return parts.join('');
 }
 
 export function checkText(text: unknown): asserts text is string {

@@ -6,3 +6,4 @@ export { SPECIAL_TOKENS, type Bvv241Variant } from './bvv241/layout.js';
 export { sha256Hex, sha256String } from './sha256.js';
 export { fromHuggingFace, HuggingFaceTokenizer, type FromHuggingFaceOptions } from './hf/from-huggingface.js';
 export { TokenizerJsonError } from './hf/fields.js';
+export { tokenizerStats, type TokenizerStats, type TextStats } from './stats.js';

@@ -18,6 +18,12 @@ export function needsEscape(cp: number): boolean {
   return cp > 0xffff || (cp >= 0xd800 && cp < 0xf900) || cp === 0xffff;
 }
 
+/** Writes the escape ids of `cp` into out at k; returns the new k. */
+export function escapeInto(cp: number, out: Uint32Array, k: number): number {
+  escapeIds(cp, { push(id: number) { out[k++] = id; } });
+  return k;
+}
+
 /** Appends the escape ids of `cp` (a lone surrogate unit, PUA, U+FFFF or astral code point) to `out`. */
 export function escapeIds(cp: number, out: { push(id: number): void }): void {
   let v: number;

