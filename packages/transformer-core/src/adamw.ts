@@ -68,8 +68,10 @@ export class AdamW {
     for (const [name, g] of list) {
       const p = registry[name];
       if (!this.m.has(name)) {
-        this.m.set(name, tf.variable(tf.zerosLike(p), false, `${name}/adamw_m`));
-        this.v.set(name, tf.variable(tf.zerosLike(p), false, `${name}/adamw_v`));
+        const z = tf.zerosLike(p);
+        this.m.set(name, tf.variable(z, false, `${name}/adamw_m`));
+        this.v.set(name, tf.variable(z, false, `${name}/adamw_v`));
+        z.dispose();
       }
       const m = this.m.get(name)!;
       const v = this.v.get(name)!;
@@ -89,6 +91,9 @@ export class AdamW {
   /** Computes f's gradients w.r.t. `vars` (default: all trainable variables), applies them, returns the loss. */
   minimize(f: () => tf.Scalar, vars?: tf.Variable[]): tf.Scalar {
     const { value, grads } = tf.variableGrads(f, vars);
+    // like torch, a variable the loss does not reach (e.g. an unused embedding shard) still gets a zero gradient,
+    // so its decay and moments advance exactly as with one table
+    for (const v of vars ?? []) if (!grads[v.name]) grads[v.name] = tf.zerosLike(v);
     try {
       this.applyGradients(grads);
     } finally {

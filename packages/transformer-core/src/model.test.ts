@@ -265,8 +265,10 @@ describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
     m.dispose();
   });
 
-  it('no leaks across forward, loss, a training step, generate and logprobs', async () => {
+  it('no leaks across create, forward, loss, a training step, generate, logprobs and dispose', async () => {
+    const before = tf.memory().numTensors;
     const m = createModel(tiny, { embedding: 'trainable', seed: 3 });
+    expect(tf.memory().numTensors - before).toBe(m.trainableVariables.length);
     const opt = new AdamW();
     const ids = [[1, 2, 3, 4], [5, 6, 7, 8]];
     const tg = [[2, 3, 4, 5], [6, 7, 8, 9]];
@@ -281,6 +283,7 @@ describe.each(['cpu', 'wasm'] as const)('on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(n0);
     opt.dispose();
     m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('bad input gives clear errors before any tensor work', async () => {

@@ -84,7 +84,9 @@ export class GPT {
     this.trainableVariables = [];
     this.trainableNames = [];
     const variable = (name: string, vals: Float32Array, shape: [number, number]) => {
-      const v = tf.variable(tf.tensor2d(vals, shape), true, `glyphlm${id}/${name}`) as tf.Variable;
+      const init = tf.tensor2d(vals, shape);
+      const v = tf.variable(init, true, `glyphlm${id}/${name}`) as tf.Variable;
+      init.dispose(); // the variable holds its own reference to the data
       this.trainableVariables.push(v);
       this.trainableNames.push(name);
       return v;
