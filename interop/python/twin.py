@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """Command line of the PyTorch twin, used by packages/transformer-core/src/interop.test.ts and the bench.
 
-  init       --config CFG.json --seed S --out DIR [--dtype F32|F16|BF16]
-             random weights (embedding 'frozen'/'trainable' taken from CFG.json, default trainable)
+  init       --config CFG.json --seed S --out DIR [--dtype F32|F16|BF16] [--scale K]
+             random weights (embedding 'frozen'/'trainable' taken from CFG.json, default trainable); the
+             init's standard deviations times K (tests use K > 1 so attention and GELU are far from linear)
   logits     --ckpt DIR --ids IDS.npy --out LOGITS.npy [--float64]      ids [B, T] int -> float32 [B, T, V]
   loss       --ckpt DIR --ids IDS.npy --targets TGT.npy                  prints {"loss": ...}
   adamw-step --ckpt DIR --ids IDS.npy --targets TGT.npy --out DIR2 [--lr 1e-3] [--weight-decay 0.01]
-             [--beta1 0.9] [--beta2 0.999] [--eps 1e-8] [--steps 1] [--dtype F32]
-             torch.optim.AdamW step(s) on the mean cross-entropy; writes the updated checkpoint, prints losses
+             [--beta1 0.9] [--beta2 0.999] [--eps 1e-8] [--steps 1] [--dtype F32] [--float64] [--save-grads F]
+             torch.optim.AdamW step(s) on the mean cross-entropy; writes the updated checkpoint, prints losses;
+             --float64 computes in float64 (a reference for float32 rounding noise), --save-grads writes the
+             first step's gradients (F64 safetensors, checkpoint names and layout)
   convert    --ckpt DIR --out DIR2 --dtype F32|F16|BF16
   generate   --ckpt DIR --prompt 1,2,3 --max-new-tokens N                 greedy, KV cache; prints ids
   bench      --config CFG.json [--prompt-len 32] [--new-tokens 64] [--batch 8] [--train-steps 5] [--threads N]
              prints {"generateTokensPerSec": ..., "trainTokensPerSec": ...} for random weights
+  batch      JOBS.json                                                    runs a JSON list of argv lists in one
+             process (saves torch's ~2 s start-up per command)
 Every output file is written to a temp file and renamed.
 """
 from __future__ import annotations
@@ -56,6 +61,10 @@ def read_cfg(path: str) -> GPTConfig:
 
 def cmd_init(a):
     model = GPT(read_cfg(a.config)).init_weights(a.seed)
+    if a.scale != 1:
+        with torch.no_grad():
+            for t in model.state_dict(keep_vars=True).values():
+                t.mul_(a.scale)
     checkpoint.save(model, a.out, a.dtype)
 
 
@@ -75,7 +84,7 @@ def cmd_loss(a):
 
 
 def cmd_adamw_step(a):
-    model, raw = checkpoint.load(a.ckpt)
+    model, raw = checkpoint.load(a.ckpt, torch.float64 if a.float64 else torch.float32)
     model.train()
     opt = make_adamw(model, lr=a.lr, betas=(a.beta1, a.beta2), eps=a.eps, weight_decay=a.weight_decay)
     ids, tgt = load_ids(a.ids), load_ids(a.targets)
@@ -84,6 +93,8 @@ def cmd_adamw_step(a):
         opt.zero_grad(set_to_none=True)
         _, loss = model(ids, tgt)
         loss.backward()
+        if a.save_grads and not losses:
+            st.save({k: p.grad.detach().double() for k, p in model.named_parameters()}, a.save_grads)
         opt.step()
         losses.append(float(loss))
     checkpoint.save(model, a.out, a.dtype, raw.get("embeddingMeta"))
@@ -132,11 +143,21 @@ def cmd_bench(a):
                       "torch": torch.__version__}))
 
 
+def cmd_batch(a):
+    with open(a.jobs, encoding="utf-8") as f:
+        jobs = json.load(f)
+    for argv in jobs:
+        if not isinstance(argv, list) or not argv or argv[0] == "batch":
+            raise ValueError(f"{a.jobs}: each job must be a non-empty argv list (not batch), got {argv!r}")
+        main([str(x) for x in argv])
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("init"); s.add_argument("--config", required=True); s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--out", required=True); s.add_argument("--dtype", default="F32"); s.set_defaults(f=cmd_init)
+    s.add_argument("--out", required=True); s.add_argument("--dtype", default="F32")
+    s.add_argument("--scale", type=float, default=1.0); s.set_defaults(f=cmd_init)
     s = sub.add_parser("logits"); s.add_argument("--ckpt", required=True); s.add_argument("--ids", required=True)
     s.add_argument("--out", required=True); s.add_argument("--float64", action="store_true"); s.set_defaults(f=cmd_logits)
     s = sub.add_parser("loss"); s.add_argument("--ckpt", required=True); s.add_argument("--ids", required=True)
@@ -146,7 +167,8 @@ def main(argv=None):
     s.add_argument("--lr", type=float, default=1e-3); s.add_argument("--weight-decay", type=float, default=0.01)
     s.add_argument("--beta1", type=float, default=0.9); s.add_argument("--beta2", type=float, default=0.999)
     s.add_argument("--eps", type=float, default=1e-8); s.add_argument("--steps", type=int, default=1)
-    s.add_argument("--dtype", default="F32"); s.set_defaults(f=cmd_adamw_step)
+    s.add_argument("--dtype", default="F32"); s.add_argument("--float64", action="store_true")
+    s.add_argument("--save-grads", default=""); s.set_defaults(f=cmd_adamw_step)
     s = sub.add_parser("convert"); s.add_argument("--ckpt", required=True); s.add_argument("--out", required=True)
     s.add_argument("--dtype", required=True); s.set_defaults(f=cmd_convert)
     s = sub.add_parser("generate"); s.add_argument("--ckpt", required=True); s.add_argument("--prompt", required=True)
@@ -155,6 +177,7 @@ def main(argv=None):
     s.add_argument("--new-tokens", type=int, default=64); s.add_argument("--batch", type=int, default=8)
     s.add_argument("--train-steps", type=int, default=5); s.add_argument("--threads", type=int, default=0)
     s.set_defaults(f=cmd_bench)
+    s = sub.add_parser("batch"); s.add_argument("jobs"); s.set_defaults(f=cmd_batch)
     a = p.parse_args(argv)
     try:
         a.f(a)

@@ -178,7 +178,7 @@ describe.skipIf(why !== undefined)('parity with the PyTorch twin (interop/python
   // At step 1 AdamW moves each weight by lr * g / (|g| + eps). Where |g| is within a few eps (1e-8), that is
   // decided by the float32 rounding noise of the gradient itself (~1e-9 here, in torch as in tfjs), so no two
   // float32 implementations agree there to 1e-5. The test therefore asserts (a) 1e-5 on every weight whose
-  // gradient is well above that noise (|g| >= 100 eps by torch's float64 gradient: all but a handful), and
+  // gradient is zero or well above that noise (|g| >= 100 eps by torch's float64 gradient: all but ~0.05%), and
   // (b) everywhere, that we are no further from a float64 AdamW step than torch's own float32 step is.
   it('one AdamW step equals torch.optim.AdamW to 1e-5 (frozen embedding bit-identical); 3 steps too', async () => {
     const pyLosses = stdout.filter((l) => l.startsWith('{"losses"')).map((l) => JSON.parse(l).losses as number[]);
@@ -199,13 +199,13 @@ describe.skipIf(why !== undefined)('parity with the PyTorch twin (interop/python
           tsVs64 = Math.max(tsVs64, Math.abs(a[i] - c[i]));
           t32Vs64 = Math.max(t32Vs64, Math.abs(b[i] - c[i]));
           moved = Math.max(moved, Math.abs(a[i] - b0[i]));
-          if (g && Math.abs(g[i]) < 100 * 1e-8) illCond++;
+          if (g && g[i] !== 0 && Math.abs(g[i]) < 100 * 1e-8) illCond++; // exact zeros (unused rows) are exact
           else condMax = Math.max(condMax, d);
           total++;
         }
       }
       report[`adamw ${name} (x${steps}, lr ${lr})`] = {
-        maxAbsDiffVsTorch: allMax, maxAbsDiffVsTorchWhereGradAbove1e6: condMax, weightsWithGradBelow1e6: `${illCond} of ${total}`,
+        maxAbsDiffVsTorch: allMax, maxAbsDiffVsTorchWhereGradAbove1e6: condMax, weightsWith0LtAbsGradLt1e6: `${illCond} of ${total}`,
         maxAbsDiffVsTorchFloat64: tsVs64, torchFloat32VsTorchFloat64: t32Vs64, maxMove: moved, tsLosses: losses, torchLosses: pyLosses[2 * ci],
       };
       expect(condMax, name).toBeLessThan(1e-5);
