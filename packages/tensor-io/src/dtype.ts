@@ -72,6 +72,11 @@ export function bytesToTypedArray<D extends DType>(dtype: D, bytes: Uint8Array):
 
 /** Raw little-endian bytes -> Float32Array (F16/BF16 decoded, integers and F64 converted with rounding). */
 export function bytesToFloat32(dtype: DType, bytes: Uint8Array): Float32Array {
+  const size = SIZE[dtype];
+  if (LITTLE_ENDIAN && bytes.byteOffset % size === 0 && (dtype === 'F16' || dtype === 'BF16')) {
+    const view = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1); // no intermediate copy
+    return dtype === 'F16' ? float16ToFloat32(view) : bfloat16ToFloat32(view);
+  }
   const a = bytesToTypedArray(dtype, bytes);
   if (dtype === 'F32') return a as Float32Array;
   if (dtype === 'F16') return float16ToFloat32(a as Uint16Array);
