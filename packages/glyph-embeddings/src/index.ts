@@ -22,4 +22,8 @@ export {
   type Bvv241Variant, type AugmentParams,
 } from './recipes/bvv241.js';
 export { polarOrder, polarBits, bitsToHex } from './recipes/polar.js';
+export { buildEmbeddings, BUILD_VERSION, type BuildOptions, type BuildResult, type BuildTimings, type ParallelProvider } from './build.js';
+export { toSafetensors, fromSafetensors, TENSOR_NAME } from './safetensors.js';
+export { memoryCacheStore, cacheKey, frameCacheEntry, unframeCacheEntry, type CacheStore } from './cache.js';
+export { setWasmPaths } from './compute/wasm.js';
 export * from './extras.js';

@@ -5,6 +5,8 @@
 // Sign convention: each eigenvector is flipped so that its entry of largest absolute value is positive (ties: the
 // lowest index). This is sklearn's svd_flip(u_based_decision=False) rule applied to PCA components (sklearn >= 1.5).
 
+import { wasmKernels, type WasmKernels } from '../compute/kernels.js';
+
 export interface SymmetricEigen {
   n: number;
   /** Eigenvalues, descending. */
@@ -30,13 +32,19 @@ export function applySignConvention(vectors: Float64Array, n: number, count = ve
  * Eigen-decomposition of a symmetric `n x n` matrix (row-major; only symmetry is assumed, both triangles are
  * read as given). The input is not modified.
  */
-export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
+export function symmetricEigen(a: Float64Array, n: number, opts: { kernels?: WasmKernels | null } = {}): SymmetricEigen {
   if (a.length !== n * n) throw new RangeError(`symmetricEigen: matrix has ${a.length} entries, expected ${n}x${n}`);
+  const k = opts.kernels === undefined ? wasmKernels() : opts.kernels;
+  if (k && n >= 16) return sortAndSign(n, ...eigenWasm(k, a, n));
   // W holds V transposed (W[j*n+k] = V[k][j]); A is symmetric so W starts as A.
   const W = Float64Array.from(a);
   const d = new Float64Array(n), e = new Float64Array(n);
   tred2(W, n, d, e);
   tql2(W, n, d, e);
+  return sortAndSign(n, W, d);
+}
+
+function sortAndSign(n: number, W: Float64Array, d: Float64Array): SymmetricEigen {
   // Rows of W are the eigenvectors (columns of V). Sort descending.
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x] || x - y);
   const values = new Float64Array(n), vectors = new Float64Array(n * n);
@@ -48,7 +56,7 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   return { n, values, vectors };
 }
 
-function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+export function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   // V[r][c] == W[c*n + r]
   for (let j = 0; j < n; j++) d[j] = W[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
@@ -122,7 +130,7 @@ function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): vo
 }
 
 /** Growable log of Givens rotations (row pair i, i+1; cosine c, sine s), replayed on the vectors afterwards. */
-class RotationLog {
+export class RotationLog {
   idx = new Int32Array(1 << 16);
   cs = new Float64Array(1 << 17);
   n = 0;
@@ -142,7 +150,7 @@ class RotationLog {
  * Replays the logged rotations on rows of W (row i = vector i), one block of columns at a time so the block stays
  * in cache: V[k][i+1] = s*V[k][i] + c*V[k][i+1], V[k][i] = c*V[k][i] - s*V[k][i+1] (JAMA tql2's update).
  */
-function applyRotations(W: Float64Array, n: number, rot: RotationLog, k0 = 0, k1 = n, block = 64): void {
+export function applyRotations(W: Float64Array, n: number, rot: RotationLog, k0 = 0, k1 = n, block = 64): void {
   const { idx, cs } = rot, count = rot.n;
   for (let b0 = k0; b0 < k1; b0 += block) {
     const b1 = Math.min(k1, b0 + block);
@@ -159,6 +167,11 @@ function applyRotations(W: Float64Array, n: number, rot: RotationLog, k0 = 0, k1
 }
 
 function tql2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  applyRotations(W, n, tql2Rotations(n, d, e));
+}
+
+/** The implicit-QL iteration on (d, e) alone; returns the Givens rotations to replay on the vectors. */
+export function tql2Rotations(n: number, d: Float64Array, e: Float64Array): RotationLog {
   const rot = new RotationLog();
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
@@ -208,5 +221,125 @@ function tql2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): voi
     d[l] += f;
     e[l] = 0;
   }
-  applyRotations(W, n, rot);
+  return rot;
+}
+
+/** tred2 + tql2 with the inner loops in the wasm kernels (W, d, e live in the kernel memory). */
+function eigenWasm(k: WasmKernels, a: Float64Array, n: number): [Float64Array, Float64Array] {
+  const wOff = 0, dOff = n * n * 8, eOff = dOff + n * 8, end = eOff + n * 8;
+  k.reserve(end);
+  let W = new Float64Array(k.memory.buffer, wOff, n * n);
+  let d = new Float64Array(k.memory.buffer, dOff, n);
+  let e = new Float64Array(k.memory.buffer, eOff, n);
+  W.set(a);
+  tred2Wasm(k, W, n, d, e, wOff, dOff, eOff);
+  const dd = Float64Array.from(d), ee = Float64Array.from(e);
+  const rot = tql2Rotations(n, dd, ee);
+  // Rotation log after W: idx (i32) then (c, s) pairs (f64, 16-byte aligned).
+  const idxOff = end, csOff = idxOff + Math.ceil((rot.n * 4) / 16) * 16;
+  k.reserve(csOff + rot.n * 16);
+  W = new Float64Array(k.memory.buffer, wOff, n * n);
+  new Int32Array(k.memory.buffer, idxOff, rot.n).set(rot.idx.subarray(0, rot.n));
+  new Float64Array(k.memory.buffer, csOff, 2 * rot.n).set(rot.cs.subarray(0, 2 * rot.n));
+  // Column blocks so that n rows x block stay in cache; even number of doubles per block.
+  const blockCols = Math.max(16, Math.min(256, Math.floor(131072 / n) & ~1));
+  const stride = n * 8;
+  for (let c0 = 0; c0 < n; c0 += blockCols) {
+    const c1 = Math.min(n, c0 + blockCols);
+    const len = (c1 - c0) & ~1;
+    if (len > 0) k.replay(wOff, stride, idxOff, csOff, rot.n, c0 * 8, len * 8);
+    if (len < c1 - c0) {
+      // odd tail column: scalar update (same arithmetic)
+      const col = c1 - 1;
+      for (let q = 0; q < rot.n; q++) {
+        const c = rot.cs[2 * q], s = rot.cs[2 * q + 1];
+        const r0 = rot.idx[q] * n + col, r1 = r0 + n;
+        const hv = W[r1], v = W[r0];
+        W[r1] = s * v + c * hv;
+        W[r0] = c * v - s * hv;
+      }
+    }
+  }
+  return [Float64Array.from(W), dd];
+}
+
+/** tred2 of this file with the O(n^3) loops as kernel calls on even-length spans (odd tail element in JS). */
+function tred2Wasm(k: WasmKernels, W: Float64Array, n: number, d: Float64Array, e: Float64Array, wOff: number, dOff: number, eOff: number): void {
+  const dotaxpy = (row: number, lo: number, hi: number, f: number): number => {
+    // sum_{k=lo..hi} W[row+k]*d[k], e[k] += W[row+k]*f
+    const len = hi - lo + 1;
+    if (len <= 0) return 0;
+    const even = len & ~1;
+    let g = even > 0 ? k.dotaxpy(wOff + (row + lo) * 8, dOff + lo * 8, eOff + lo * 8, f, even * 8) : 0;
+    if (even < len) { const v = W[row + hi]; g += v * d[hi]; e[hi] += v * f; }
+    return g;
+  };
+  for (let j = 0; j < n; j++) d[j] = W[j * n + (n - 1)];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0, h = 0;
+    for (let q = 0; q < i; q++) scale += Math.abs(d[q]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = W[j * n + (i - 1)];
+        W[j * n + i] = 0;
+        W[i * n + j] = 0;
+      }
+    } else {
+      for (let q = 0; q < i; q++) { d[q] /= scale; h += d[q] * d[q]; }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        W[i * n + j] = f;
+        const row = j * n;
+        g = e[j] + W[row + j] * f;
+        g += dotaxpy(row, j + 1, i - 1, f);
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j]; g = e[j];
+        const row = j * n;
+        const len = i - j, even = len & ~1;
+        if (even > 0) k.axpy2(wOff + (row + j) * 8, eOff + j * 8, f, dOff + j * 8, g, even * 8);
+        if (even < len) W[row + i - 1] -= f * e[i - 1] + g * d[i - 1];
+        d[j] = W[row + (i - 1)];
+        W[row + i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    W[i * n + (n - 1)] = W[i * n + i];
+    W[i * n + i] = 1;
+    const h = d[i + 1];
+    const ri = (i + 1) * n;
+    if (h !== 0) {
+      for (let q = 0; q <= i; q++) d[q] = W[ri + q] / h;
+      const len = i + 1, even = len & ~1;
+      for (let j = 0; j <= i; j++) {
+        const rj = j * n;
+        let g = even > 0 ? k.dot(wOff + ri * 8, wOff + rj * 8, even * 8) : 0;
+        if (even < len) g += W[ri + i] * W[rj + i];
+        if (even > 0) k.axpy2(wOff + rj * 8, dOff, g, dOff, 0, even * 8);
+        if (even < len) W[rj + i] -= g * d[i];
+      }
+    }
+    for (let q = 0; q <= i; q++) W[ri + q] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = W[j * n + (n - 1)];
+    W[j * n + (n - 1)] = 0;
+  }
+  W[(n - 1) * n + (n - 1)] = 1;
+  e[0] = 0;
 }

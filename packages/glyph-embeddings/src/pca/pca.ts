@@ -3,7 +3,9 @@
 // Conventions: components sorted by descending variance; variance = eigenvalue of the covariance with the
 // (n-1) divisor (as sklearn); sign convention as in eigen.ts (largest-|entry| of each component positive).
 import type { RowMatrix } from '../recipes/registry.js';
+import { wasmKernels, type WasmKernels } from '../compute/kernels.js';
 import { symmetricEigen } from './eigen.js';
+import { scatterBitsWasm } from './fast.js';
 
 export { symmetricEigen, applySignConvention, type SymmetricEigen } from './eigen.js';
 
@@ -29,8 +31,10 @@ export interface PcaModel {
 export const SIGN_CONVENTION = 'largest-abs-entry-positive (sklearn svd_flip, u_based_decision=False)';
 
 /** Column sums and the scatter X^T X (dim x dim, float64). Exact integers for bit rows (counted, not multiplied). */
-export function scatter(m: RowMatrix): { sums: Float64Array; gram: Float64Array } {
-  return m.kind === 'bits' ? scatterBits(m) : scatterFloat(m);
+export function scatter(m: RowMatrix, opts: { kernels?: WasmKernels | null } = {}): { sums: Float64Array; gram: Float64Array } {
+  if (m.kind === 'float') return scatterFloat(m);
+  const k = opts.kernels === undefined ? wasmKernels() : opts.kernels;
+  return k ? scatterBitsWasm(k, m) : scatterBits(m);
 }
 
 function scatterBits(m: Extract<RowMatrix, { kind: 'bits' }>): { sums: Float64Array; gram: Float64Array } {

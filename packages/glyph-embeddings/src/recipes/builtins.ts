@@ -1,5 +1,5 @@
 // Registers the built-in recipes on first use (no import side effects, so bundlers with sideEffects:false keep
-// them): the bvv241 recipes, plus every Recipe in `extraRecipes` exported by ../extras.ts (shaped, ablations, ...).
+// them): the bvv241 recipes, plus every Recipe object (or array of them) exported by ../extras.ts.
 import * as extras from '../extras.js';
 import { BVV241_RECIPES } from './bvv241.js';
 import { listRecipes, registerRecipe, type Recipe } from './registry.js';
@@ -15,7 +15,7 @@ export function ensureBuiltinRecipes(): void {
   if (done) return;
   done = true;
   const have = new Set(listRecipes());
-  const extra = (extras as Record<string, unknown>).extraRecipes;
-  const all: unknown[] = [...BVV241_RECIPES, ...(Array.isArray(extra) ? extra : [])];
+  const exported = Object.values(extras as Record<string, unknown>);
+  const all: unknown[] = [...BVV241_RECIPES, ...exported, ...exported.filter(Array.isArray).flat()];
   for (const r of all) if (isRecipe(r) && !have.has(r.name)) registerRecipe(r);
 }
