@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 
 export default defineConfig({
-  optimizeDeps: { exclude: ['harfbuzzjs'] },
+  // umap-js (CommonJS, imported lazily by map2d) is pre-bundled up front so vite does not reload mid-run.
+  optimizeDeps: { exclude: ['harfbuzzjs'], include: ['umap-js'] },
   test: {
     include: ['src/**/*.browser.test.ts'],
     testTimeout: 120_000,

@@ -1,6 +1,8 @@
 // Seeded, platform-independent pseudo-random numbers for the ablation codes and the 2-D maps.
 // xoshiro128** (Blackman & Vigna) seeded through splitmix32; pure 32-bit integer math, so Node and browsers
-// produce the same stream for the same seed.
+// produce the same stream for the same seed. normal() uses Marsaglia's polar method with the engine-independent
+// detLog (detmath.ts), so Gaussian draws are bit-identical across engines too.
+import { detLog } from './detmath.js';
 
 /** A deterministic random source: `u32()` in [0, 2^32), `float()` in [0, 1) with 53 random bits. */
 export interface SeededRng {
@@ -8,7 +10,7 @@ export interface SeededRng {
   float(): number;
   /** Uniform integer in [0, n) without modulo bias (n >= 1, n <= 2^32). */
   below(n: number): number;
-  /** Standard normal (Box-Muller, one value per call, the second is cached). */
+  /** Standard normal (Marsaglia polar method, one value per call, the second is cached). */
   normal(): number;
 }
 
@@ -44,11 +46,11 @@ export function seededRng(seed: number): SeededRng {
     },
     normal(): number {
       if (spare !== null) { const s = spare; spare = null; return s; }
-      let u = 0; while (u === 0) u = float();
-      const v = float();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
+      let u: number, v: number, q: number;
+      do { u = 2 * float() - 1; v = 2 * float() - 1; q = u * u + v * v; } while (q >= 1 || q === 0);
+      const f = Math.sqrt((-2 * detLog(q)) / q);
+      spare = v * f;
+      return u * f;
     },
   };
 }

@@ -1,39 +1,46 @@
 // The computation shared by the Node and browser parity tests of the shaped pipeline: render a token list with a
-// font chain, then build a small matrix (coverage rows -> PCA k -> L2, all plain float64 JS), and hash both.
-// Also a useful check on any platform: equal digests mean byte-identical renders and matrices.
+// font chain and hash the renders; build a small matrix of the same tokens through the public buildEmbeddings
+// ('shaped' recipe, PCA k, L2, plain-JS compute) and hash its float32 bytes. PARITY_GOLDEN holds the digests both
+// tests assert: if a deliberate change to rendering or PCA moves them, update them here (once, for both).
+import { buildEmbeddings } from '../build.js';
 import type { GlyphFont } from '../font/font.js';
 import { sha256Hex } from '../font/sfnt.js';
-import { fitPca, l2NormalizeRows, projectRowsJS } from '../pca/pca.js';
-import { renderShapedCoverage, type ShapedRenderOptions } from './render.js';
+import { stringListTokenizer } from '../viz/words.js';
+import { renderShapedCoverage } from './render.js';
+import { sampleTokenStrings } from './sample.js';
+
+export const PARITY_SETUP = { tokens: 1200, sampleSeed: 2025, cell: 16, components: 32 } as const;
+
+export const PARITY_GOLDEN = {
+  /** SHA-256 of the 1,200 16x16 coverage renders (DejaVuSans + UnifontEX fallback). */
+  render: '3d5e4baf0292400148bc689f1578832f5eedef030e6a7d2039f83db8c0e4c1a0',
+  /** SHA-256 of the 1,200 x 32 float32 matrix (little-endian). */
+  matrix: 'cb21930e595ff7df8816e239e3366c1f09aa93fe19ba5140b6b7375b1fb30e51',
+};
 
 export interface ShapedDigest {
   tokens: number;
   missingTokens: number;
-  /** SHA-256 of all coverage bytes, token after token. */
   renderDigest: string;
-  /** SHA-256 of the little-endian float32 bytes of the first `matrixRows` rows after PCA(k) and L2. */
   matrixDigest: string;
   explainedVariance: number;
 }
 
-/** Renders `texts` with `fonts`, hashes the renders, and hashes a PCA(k)+L2 matrix built from the first matrixRows. */
-export async function shapedDigest(fonts: GlyphFont[], texts: readonly string[], opts: ShapedRenderOptions & { matrixRows: number; k: number }): Promise<ShapedDigest> {
-  const chunks: Uint8Array[] = [];
-  let missingTokens = 0;
-  for (const t of texts) { const c = renderShapedCoverage(fonts, t, opts); chunks.push(c.data); if (c.missing.length) missingTokens++; }
-  const per = chunks[0].length;
-  const all = new Uint8Array(per * chunks.length);
-  chunks.forEach((c, i) => all.set(c, i * per));
-  const rows = Math.min(opts.matrixRows, texts.length);
-  const data = new Float32Array(rows * per);
-  for (let i = 0; i < rows * per; i++) data[i] = all[i] / 255;
-  const model = fitPca({ kind: 'float', rows, dim: per, data }, opts.k);
-  const out = new Float32Array(rows * model.k);
-  projectRowsJS({ kind: 'float', rows, dim: per, data }, model, out);
-  l2NormalizeRows(out, rows, model.k);
-  const le = new Uint8Array(out.length * 4);
+/** Renders the parity sample with `fonts` (primary first), hashes the renders, builds and hashes the matrix. */
+export async function shapedDigest(fonts: GlyphFont[]): Promise<ShapedDigest> {
+  const texts = sampleTokenStrings(PARITY_SETUP.tokens, PARITY_SETUP.sampleSeed);
+  const per = PARITY_SETUP.cell * PARITY_SETUP.cell;
+  const all = new Uint8Array(per * texts.length);
+  texts.forEach((t, i) => all.set(renderShapedCoverage(fonts, t, { cell: PARITY_SETUP.cell }).data, i * per));
+  const tok = await stringListTokenizer(texts, 'parity-sample');
+  const m = await buildEmbeddings(tok, {
+    recipe: 'shaped', font: fonts[0], fallbackFonts: fonts.slice(1), cell: PARITY_SETUP.cell, components: PARITY_SETUP.components, compute: 'js',
+  });
+  const le = new Uint8Array(m.data.length * 4);
   const dv = new DataView(le.buffer);
-  out.forEach((v, i) => dv.setFloat32(i * 4, v, true));
-  const explainedVariance = model.explainedVarianceRatio.reduce((s, v) => s + v, 0);
-  return { tokens: texts.length, missingTokens, renderDigest: await sha256Hex(all), matrixDigest: await sha256Hex(le), explainedVariance };
+  m.data.forEach((v, i) => dv.setFloat32(i * 4, v, true));
+  return {
+    tokens: m.rows, missingTokens: m.meta.missingGlyphTokens ?? -1,
+    renderDigest: await sha256Hex(all), matrixDigest: await sha256Hex(le), explainedVariance: m.meta.pca?.explainedVariance ?? -1,
+  };
 }

@@ -5,17 +5,15 @@ import { describe, expect, it } from 'vitest';
 import woffUrl from '@fontsource/unifontex/files/unifontex-latin-400-normal.woff?url';
 import dejavuUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
 import { loadFont } from '../font/font.js';
-import { sampleTokenStrings } from './sample.js';
-import { shapedDigest } from './parity-digest.js';
+import { PARITY_GOLDEN, shapedDigest } from './parity-digest.js';
 import { shapeText } from './shape.js';
 import { encodePng } from '../viz/png.js';
 import { map2d } from '../viz/map2d.js';
 import { map2dSvg } from '../viz/svg.js';
+import { map2dDigest } from '../viz/map2d-parity.js';
 
-const GOLDEN = {
-  render: '3d5e4baf0292400148bc689f1578832f5eedef030e6a7d2039f83db8c0e4c1a0',
-  matrix: '53a2a15c2d3bc22855cfb44d1b72b215124b07a13692b8f0920beb7f06d93809',
-};
+const GAUSS_GOLDEN = 'd116968d0c03830a1b2d1bcabede6d6878322d6e69588af4992d43d2c9c14863';
+const DETMATH_GOLDEN = '105b7feb25dc9dc803d94bc816633ee434523b62ebd15025f533c57ce0bd07e6';
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const r = await fetch(url);
@@ -24,18 +22,41 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 describe('shaped pipeline in chromium', () => {
-  it('renders 1,200 tokens and builds a 256 x 32 matrix byte-identical to Node', async () => {
+  it('renders 1,200 tokens and builds a 1,200 x 32 shaped matrix byte-identical to Node', async () => {
     const uf = await loadFont(await fetchBytes(woffUrl), { source: woffUrl });
     const dv = await loadFont(await fetchBytes(dejavuUrl), { source: dejavuUrl });
     // GSUB Arabic joining works in the browser too
     const s = shapeText([dv], 'مرحبا');
     expect([...s.glyphs].sort((a, b) => a.cluster - b.cluster).map((g) => g.gid)).toEqual([0xfee3, 0xfeae, 0xfea3, 0xfe92, 0xfe8e].map((cp) => dv.glyphId(cp)));
     const t0 = performance.now();
-    const d = await shapedDigest([dv, uf], sampleTokenStrings(1200), { cell: 16, matrixRows: 256, k: 32 });
-    console.log(`browser: 1200 tokens + PCA in ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(d));
+    const d = await shapedDigest([dv, uf]);
+    console.log(`browser: 1200 tokens rendered + buildEmbeddings in ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(d));
     expect(d.tokens).toBe(1200);
-    expect(d.renderDigest).toBe(GOLDEN.render);
-    expect(d.matrixDigest).toBe(GOLDEN.matrix);
+    expect(d.renderDigest).toBe(PARITY_GOLDEN.render);
+    expect(d.matrixDigest).toBe(PARITY_GOLDEN.matrix);
+  });
+
+  it.each([
+    ['pca', 'ec77baf6d6f23628ac877cb5ff189b7b425c13007c162396903feed8b35b23a0'],
+    ['tsne', '93383bd2749d774c1e4a65b3d2f2c2e8cbf17074671b120eafc6b6f08ac9fe82'],
+  ] as const)('map2d %s coordinates are bit-identical to Node', async (method, digest) => {
+    expect(await map2dDigest(method)).toBe(digest);
+  });
+
+  it('map2d umap is deterministic per seed in the browser (umap-js uses engine Math.exp/pow: Node differs)', async () => {
+    const a = await map2dDigest('umap');
+    expect(await map2dDigest('umap')).toBe(a);
+    console.log(`browser umap digest ${a} (Node: 61a897f4d0bef6e37533e413a602d7369eaea1c2a33c7257307fa1c338aa801a)`);
+  });
+
+  it('seeded Gaussian codes and detExp/detLog are bit-identical to Node', async () => {
+    const { randomFloatCodes } = await import('../ablations/codes.js');
+    const { detExp, detLog } = await import('../ablations/detmath.js');
+    const { sha256Hex } = await import('../font/sfnt.js');
+    const g = randomFloatCodes(500, 16, 3).data;
+    const xs = new Float64Array(4000).map((_, i) => detExp((i - 2000) / 7.3) + detLog(i + 0.5));
+    expect(await sha256Hex(new Uint8Array(g.buffer))).toBe(GAUSS_GOLDEN);
+    expect(await sha256Hex(new Uint8Array(xs.buffer))).toBe(DETMATH_GOLDEN);
   });
 
   it('PNG bytes decode in the browser and the SVG map parses as XML', async () => {

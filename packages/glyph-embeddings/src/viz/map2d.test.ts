@@ -92,3 +92,18 @@ describe('map2dSvg', () => {
     expect(wellFormed(svg.replace('</svg>', ''))).toBe(false); // the checker itself catches breakage
   });
 });
+
+// pca and tsne digests are asserted in the browser test too; umap-js calls Math.exp/pow, which differ between
+// engines (see detmath.ts), so its layout is deterministic per engine only.
+describe('map2d digests (pca/tsne: same values asserted in the browser test)', () => {
+  it.each(['pca', 'tsne', 'umap'] as const)('%s', async (method) => {
+    const { map2dDigest } = await import('./map2d-parity.js');
+    const d = await map2dDigest(method);
+    expect(d).toBe(MAP2D_GOLDEN[method]);
+  });
+});
+const MAP2D_GOLDEN: Record<string, string> = {
+  pca: 'ec77baf6d6f23628ac877cb5ff189b7b425c13007c162396903feed8b35b23a0',
+  tsne: '93383bd2749d774c1e4a65b3d2f2c2e8cbf17074671b120eafc6b6f08ac9fe82',
+  umap: '61a897f4d0bef6e37533e413a602d7369eaea1c2a33c7257307fa1c338aa801a',
+};

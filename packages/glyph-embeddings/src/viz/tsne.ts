@@ -2,7 +2,9 @@
 // deterministic: perplexity-calibrated Gaussian affinities (binary search on beta), symmetrised P, Student-t Q,
 // early exaggeration 12 for the first 250 iterations, momentum 0.5 -> 0.8, per-coordinate gains (as in
 // sklearn's exact method), learning rate max(n / 12 / 4, 50) ('auto'). O(n^2) per iteration: meant for n <= ~2,000.
+// exp/log are the engine-independent detExp/detLog, so a layout is bit-identical in Node and browsers.
 import { seededRng } from '../ablations/rng.js';
+import { detExp, detLog } from '../ablations/detmath.js';
 
 export interface TsneOptions {
   perplexity?: number;
@@ -26,15 +28,15 @@ export function squaredDistances(x: Float64Array, n: number, dim: number): Float
 
 function affinities(d2: Float64Array, n: number, perplexity: number): Float64Array {
   const p = new Float64Array(n * n);
-  const target = Math.log(perplexity);
+  const target = detLog(perplexity);
   const row = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let beta = 1, lo = -Infinity, hi = Infinity;
     for (let it = 0; it < 100; it++) {
       let sum = 0, hsum = 0;
-      for (let j = 0; j < n; j++) { const v = j === i ? 0 : Math.exp(-d2[i * n + j] * beta); row[j] = v; sum += v; hsum += d2[i * n + j] * v; }
+      for (let j = 0; j < n; j++) { const v = j === i ? 0 : detExp(-d2[i * n + j] * beta); row[j] = v; sum += v; hsum += d2[i * n + j] * v; }
       if (sum === 0) sum = 1e-300;
-      const h = Math.log(sum) + beta * hsum / sum; // entropy in nats
+      const h = detLog(sum) + beta * hsum / sum; // entropy in nats
       const diff = h - target;
       if (Math.abs(diff) < 1e-5) break;
       if (diff > 0) { lo = beta; beta = hi === Infinity ? beta * 2 : (beta + hi) / 2; } else { hi = beta; beta = lo === -Infinity ? beta / 2 : (beta + lo) / 2; }
@@ -99,6 +101,6 @@ export function tsneKl(x: Float64Array, n: number, dim: number, y: Float64Array,
     const v = 1 / (1 + (y[2 * i] - y[2 * j]) ** 2 + (y[2 * i + 1] - y[2 * j + 1]) ** 2); num[i * n + j] = v; qsum += v;
   }
   let kl = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) { const p = P[i * n + j]; kl += p * Math.log(p / Math.max(num[i * n + j] / qsum, 1e-12)); }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) { const p = P[i * n + j]; kl += p * detLog(p / Math.max(num[i * n + j] / qsum, 1e-12)); }
   return kl;
 }
