@@ -6,6 +6,7 @@
 
 // ablations
 export { seededRng, type SeededRng } from './ablations/rng.js';
+export { detExp, detLog } from './ablations/detmath.js';
 export { idBitsCodes, randomBinaryCodes, randomFloatCodes, type BitEncoding, type CodeMatrix } from './ablations/codes.js';
 export { liftRepeatInterleave, type LiftableMatrix } from './ablations/lift.js';
 export { randomBinaryRecipe, idBitsRecipe, randomFloatRecipe, registerAblationRecipes } from './ablations/recipes.js';

@@ -6,6 +6,7 @@ import { buildEmbeddings } from '../build.js';
 import type { GlyphFont } from '../font/font.js';
 import { sha256Hex } from '../font/sfnt.js';
 import { stringListTokenizer } from '../viz/words.js';
+import { glyphSheet } from '../viz/sheet.js';
 import { renderShapedCoverage } from './render.js';
 import { sampleTokenStrings } from './sample.js';
 
@@ -16,6 +17,8 @@ export const PARITY_GOLDEN = {
   render: '3d5e4baf0292400148bc689f1578832f5eedef030e6a7d2039f83db8c0e4c1a0',
   /** SHA-256 of the 1,200 x 32 float32 matrix (little-endian). */
   matrix: 'cb21930e595ff7df8816e239e3366c1f09aa93fe19ba5140b6b7375b1fb30e51',
+  /** SHA-256 of the PNG bytes of glyphSheet() over the first 120 sample tokens (cell 24, 12 columns). */
+  sheet: '6d34f331b3d6f9cf0d90e2ac509b40f4ec74d145c48b2d84c3dca4240c940e89',
 };
 
 export interface ShapedDigest {
@@ -23,6 +26,7 @@ export interface ShapedDigest {
   missingTokens: number;
   renderDigest: string;
   matrixDigest: string;
+  sheetDigest: string;
   explainedVariance: number;
 }
 
@@ -39,7 +43,9 @@ export async function shapedDigest(fonts: GlyphFont[]): Promise<ShapedDigest> {
   const le = new Uint8Array(m.data.length * 4);
   const dv = new DataView(le.buffer);
   m.data.forEach((v, i) => dv.setFloat32(i * 4, v, true));
+  const sheet = await glyphSheet(tok, Array.from({ length: 120 }, (_, i) => i), { font: fonts[0], fallbackFonts: fonts.slice(1), cols: 12, recipeOptions: { cell: 24 } });
   return {
+    sheetDigest: await sha256Hex(sheet),
     tokens: m.rows, missingTokens: m.meta.missingGlyphTokens ?? -1,
     renderDigest: await sha256Hex(all), matrixDigest: await sha256Hex(le), explainedVariance: m.meta.pca?.explainedVariance ?? -1,
   };

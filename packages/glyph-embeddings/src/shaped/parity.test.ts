@@ -18,5 +18,6 @@ describe.skipIf(!dejavu)('shaped pipeline digest (Node side of the browser parit
     expect(d.missingTokens).toBe(5); // unassigned U+0380, U+0381, U+03A2
     expect(d.renderDigest, 'render digest moved: update PARITY_GOLDEN in parity-digest.ts if intended').toBe(PARITY_GOLDEN.render);
     expect(d.matrixDigest, 'matrix digest moved (rendering or PCA changed): update PARITY_GOLDEN if intended').toBe(PARITY_GOLDEN.matrix);
+    expect(d.sheetDigest).toBe(PARITY_GOLDEN.sheet);
   });
 });

@@ -34,6 +34,7 @@ describe('shaped pipeline in chromium', () => {
     expect(d.tokens).toBe(1200);
     expect(d.renderDigest).toBe(PARITY_GOLDEN.render);
     expect(d.matrixDigest).toBe(PARITY_GOLDEN.matrix);
+    expect(d.sheetDigest).toBe(PARITY_GOLDEN.sheet);
   });
 
   it.each([
