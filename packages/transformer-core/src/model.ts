@@ -2,7 +2,7 @@
 // logits, and KV-cached inference used by generate() and logprobs().
 import { tf } from './tf.js';
 import { resolveConfig, tensorShapes, type ModelConfig, type ResolvedConfig } from './config.js';
-import { mm, layerNorm, gelu, rope, attention, causalMask, ropeTables } from './ops.js';
+import { mm, layerNorm, gelu, selfAttention, causalMask, ropeTables } from './ops.js';
 import { headLogits, headCrossEntropy } from './head.js';
 import { toBatch, type IdBatch, InputError } from './input.js';
 import { Rng } from './rng.js';
@@ -153,29 +153,24 @@ export class GPT {
     const c = this.config;
     const H = c.nHead;
     const hd = this.headDim;
-    const N = B * T;
     return tf.tidy(() => {
       let seedCounter = seed * 1000003;
       let x: tf.Tensor = this.embed(batch.data);
       x = this.dropout(x, dropRate, seedCounter++);
       const { cos: cosA, sin: sinA } = ropeTables(hd, 0, T, c.ropeBase);
-      const cos = tf.tensor2d(cosA, [T, hd / 2]);
-      const sin = tf.tensor2d(sinA, [T, hd / 2]);
+      // [T, 1, hd/2]: broadcast over batch and heads of a [B, T, H, hd/2] view
+      const cos = tf.tensor3d(cosA, [T, 1, hd / 2]);
+      const sin = tf.tensor3d(sinA, [T, 1, hd / 2]);
       const mask = causalMask(T, T);
-      const scale = 1 / Math.sqrt(hd);
       for (const L of this.layers) {
         const h = layerNorm(x);
         const qkv = mm(h, L.qkv); // [N, 3d]
-        const split = tf.transpose(tf.reshape(qkv, [B, T, 3, H, hd]), [2, 0, 3, 1, 4]); // [3, B, H, T, hd]
-        const [q0, k0, v0] = tf.split(tf.reshape(split, [3, B * H, T, hd]), 3, 0).map((t) => tf.reshape(t, [B * H, T, hd]));
-        const q = rope(q0, cos, sin, scale);
-        const k = rope(k0, cos, sin);
-        let drop: tf.Tensor | undefined;
+        let drops: tf.Tensor[] | undefined;
         if (dropRate > 0) {
-          drop = tf.div(tf.cast(tf.greaterEqual(tf.randomUniform([B * H, T, T], 0, 1, 'float32', seedCounter++), dropRate), 'float32'), 1 - dropRate);
+          drops = Array.from({ length: B * H }, () =>
+            tf.div(tf.cast(tf.greaterEqual(tf.randomUniform([T, T], 0, 1, 'float32', seedCounter++), dropRate), 'float32'), 1 - dropRate));
         }
-        const o = attention(q, k, v0, mask, drop); // [BH, T, hd]
-        const om = tf.reshape(tf.transpose(tf.reshape(o, [B, H, T, hd]), [0, 2, 1, 3]), [N, c.dModel]);
+        const om = selfAttention(qkv, B, T, H, cos, sin, mask, drops); // [N, d]
         x = tf.add(x, this.dropout(mm(om, L.proj), dropRate, seedCounter++));
         const h2 = layerNorm(x);
         x = tf.add(x, this.dropout(mm(gelu(mm(h2, L.fc)), L.fc2), dropRate, seedCounter++));

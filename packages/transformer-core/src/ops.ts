@@ -169,3 +169,42 @@ export function attention(q: T, k: T, v: T, mask: T, dropMask?: T): T {
   }) as (a: T, b: T, c: T) => T;
   return f(q, k, v);
 }
+
+/** Splits a [N, d] activation into per-(batch, head) [T, hd] pieces, index b * H + h (differentiable: split/concat). */
+export function splitHeads(x: T, B: number, H: number): T[] {
+  const byHead = H === 1 ? [x] : tf.split(x, H, 1);
+  const out: T[] = new Array(B * H);
+  byHead.forEach((piece, h) => {
+    const rows = B === 1 ? [piece] : tf.split(piece, B, 0);
+    rows.forEach((r, b) => { out[b * H + h] = r; });
+  });
+  return out;
+}
+
+/** Inverse of splitHeads: pieces [T, hd] (index b * H + h) -> [B*T, H*hd]. */
+export function mergeHeads(pieces: T[], B: number, H: number): T {
+  const rows: T[] = [];
+  for (let b = 0; b < B; b++) {
+    const hs = pieces.slice(b * H, (b + 1) * H);
+    rows.push(H === 1 ? hs[0] : tf.concat(hs, 1));
+  }
+  return B === 1 ? rows[0] : tf.concat(rows, 0);
+}
+
+/**
+ * Causal self-attention of a training forward from qkv [B*T, 3d]: rotary on all heads at once, then one 2-D
+ * attention per (batch, head) -- tfjs-wasm's batched matMul runs at ~0.7 GFLOP/s, 2-D matMuls at ~15-20.
+ */
+export function selfAttention(qkv: T, B: number, T_: number, H: number, cos: T, sin: T, mask: T, dropMasks?: T[]): T {
+  const d = qkv.shape[1]! / 3;
+  const hd = d / H;
+  const [q, k, v] = tf.split(qkv, 3, 1);
+  const to4 = (x: T) => tf.reshape(x, [B, T_, H, hd]);
+  const qr = tf.reshape(rope(to4(q), cos, sin, 1 / Math.sqrt(hd)), [B * T_, d]);
+  const kr = tf.reshape(rope(to4(k), cos, sin), [B * T_, d]);
+  const qs = splitHeads(qr, B, H);
+  const ks = splitHeads(kr, B, H);
+  const vs = splitHeads(v, B, H);
+  const os = qs.map((qi, i) => attention(qi, ks[i], vs[i], mask, dropMasks?.[i]));
+  return mergeHeads(os, B, H);
+}

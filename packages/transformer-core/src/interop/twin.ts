@@ -32,9 +32,17 @@ export function twin(jobs: string[][], tmp: string): string {
 }
 
 /** Runs the twin's unit tests (python3 -m unittest <modules>) and returns the combined output. */
-export function pythonUnittest(modules: string[]): { ok: boolean; output: string } {
-  const r = spawnSync(PYTHON, ['-m', 'unittest', ...modules], { cwd: INTEROP_DIR, encoding: 'utf8', env: ENV, timeout: 300_000 });
+export function pythonUnittest(modules: string[], env: Record<string, string> = {}): { ok: boolean; output: string } {
+  const r = spawnSync(PYTHON, ['-m', 'unittest', ...modules], { cwd: INTEROP_DIR, encoding: 'utf8', env: { ...ENV, ...env }, timeout: 300_000 });
   return { ok: r.status === 0, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Continues training a checkpoint with torchrun (2 processes, gloo, CPU) through train_fsdp.py. Returns stdout. */
+export function torchrunTrain(args: string[]): string {
+  const r = spawnSync(PYTHON, [join(INTEROP_DIR, 'torchrun_compat.py'), '--standalone', '--nproc_per_node=2',
+    join(INTEROP_DIR, 'train_fsdp.py'), '--backend', 'gloo', ...args], { encoding: 'utf8', env: { ...ENV, OMP_NUM_THREADS: '1' }, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`torchrun train_fsdp.py failed (${r.status ?? r.error}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return r.stdout;
 }
 
 export function writeIds(path: string, rows: number[][]): void {
