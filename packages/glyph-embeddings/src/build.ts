@@ -42,6 +42,8 @@ export interface BuildOptions extends RecipeOptions {
   compute?: 'auto' | 'js' | 'wasm';
   /** Worker-thread (or other) implementations of the heavy steps. */
   parallel?: ParallelProvider;
+  /** Receives the raw rows (bits/floats) before PCA (benches, fidelity checks). */
+  onRows?: (rows: RowMatrix) => void;
 }
 
 /** Stage timings (ms) of the last build, for benches. */
@@ -102,6 +104,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   });
   if (rows.rows !== tok.vocabSize) throw new GlyphEmbeddingsError(`recipe '${recipe.name}' produced ${rows.rows} rows for vocabSize ${tok.vocabSize}`);
   const tr1 = performance.now();
+  opts.onRows?.(rows);
 
   // 2. PCA
   const pcaSettings = recipe.pca(options, tok);

@@ -41,7 +41,7 @@ export function fileCacheStore(dir: string = defaultCacheDir()): CacheStore & { 
       try {
         return new Uint8Array(await readFile(pathOf(key)));
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if ((e as { code?: string }).code === 'ENOENT') return undefined;
         throw e;
       }
     },

@@ -71,17 +71,32 @@ const popdot: Fn = (() => {
 })();
 
 // rowsum(out, idx, nidx, vbase, stride, kbytes): out[0..kbytes) += sum_t V[idx[t]*stride .. +kbytes) (f32, kbytes % 64 == 0).
+// Indices are taken four at a time (out += (Va + Vb) + (Vc + Vd)), then one at a time for the tail.
 const rowsum: Fn = (() => {
-  const OUT = 0, IDX = 1, NIDX = 2, VB = 3, STR = 4, KB = 5, TE = 6, SRC = 7, P = 8, DST = 9;
-  const lane = (off: number) => [...get(DST), ...get(DST), ...vload(off), ...get(SRC), ...vload(off), ...f32x4add, ...vstore(off)];
+  const OUT = 0, IDX = 1, NIDX = 2, VB = 3, STR = 4, KB = 5, TE = 6, T4 = 7, P = 8, DST = 9, SA = 10, SB = 11, SC = 12, SD = 13;
+  const src = (l: number, off: number) => [...get(VB), ...get(IDX), ...i32load(off), ...get(STR), ...mul, ...add, ...set(l)];
+  const lane4 = (off: number) => [
+    ...get(DST), ...get(DST), ...vload(off),
+    ...get(SA), ...vload(off), ...get(SB), ...vload(off), ...f32x4add, ...get(SC), ...vload(off), ...get(SD), ...vload(off), ...f32x4add, ...f32x4add,
+    ...f32x4add, ...vstore(off),
+  ];
+  const lane1 = (off: number) => [...get(DST), ...get(DST), ...vload(off), ...get(SA), ...vload(off), ...f32x4add, ...vstore(off)];
+  const incAll = [...inc(DST, 64), ...inc(SA, 64), ...inc(SB, 64), ...inc(SC, 64), ...inc(SD, 64)];
   return {
-    name: 'rowsum', params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[4, I32]],
+    name: 'rowsum', params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[8, I32]],
     body: [
       ...get(IDX), ...get(NIDX), ...i32c(2), ...shl, ...add, ...set(TE),
-      ...whileLt(IDX, TE, [
-        ...get(VB), ...get(IDX), ...i32load(0), ...get(STR), ...mul, ...add, ...set(SRC),
+      ...get(IDX), ...get(NIDX), ...i32c(-4), 0x71, ...i32c(2), ...shl, ...add, ...set(T4), // i32.and 0x71
+      ...whileLt(IDX, T4, [
+        ...src(SA, 0), ...src(SB, 4), ...src(SC, 8), ...src(SD, 12),
         ...get(OUT), ...set(DST), ...get(OUT), ...get(KB), ...add, ...set(P),
-        ...whileLt(DST, P, [...lane(0), ...lane(16), ...lane(32), ...lane(48), ...inc(DST, 64), ...inc(SRC, 64)]),
+        ...whileLt(DST, P, [...lane4(0), ...lane4(16), ...lane4(32), ...lane4(48), ...incAll]),
+        ...inc(IDX, 16),
+      ]),
+      ...whileLt(IDX, TE, [
+        ...src(SA, 0),
+        ...get(OUT), ...set(DST), ...get(OUT), ...get(KB), ...add, ...set(P),
+        ...whileLt(DST, P, [...lane1(0), ...lane1(16), ...lane1(32), ...lane1(48), ...inc(DST, 64), ...inc(SA, 64)]),
         ...inc(IDX, 4),
       ]),
     ],

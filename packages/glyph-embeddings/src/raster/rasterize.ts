@@ -33,14 +33,14 @@ export class Rasterizer {
     if (y0 === y1) return;
     const w = this.width;
     // Clip horizontally by splitting at x = 0 and x = w.
-    if ((x0 < 0) !== (x1 < 0) && x0 !== x1) {
+    if ((x0 < 0 && x1 > 0) || (x0 > 0 && x1 < 0)) {
       const t = (0 - x0) / (x1 - x0);
       const ym = y0 + t * (y1 - y0);
       this.line(x0, y0, 0, ym);
       this.line(0, ym, x1, y1);
       return;
     }
-    if ((x0 > w) !== (x1 > w) && x0 !== x1) {
+    if ((x0 < w && x1 > w) || (x0 > w && x1 < w)) {
       const t = (w - x0) / (x1 - x0);
       const ym = y0 + t * (y1 - y0);
       this.line(x0, y0, w, ym);
