@@ -14,7 +14,7 @@
   convert    --ckpt DIR --out DIR2 --dtype F32|F16|BF16
   generate   --ckpt DIR --prompt 1,2,3 --max-new-tokens N                 greedy, KV cache; prints ids
   bench      --config CFG.json [--prompt-len 32] [--new-tokens 64] [--batch 8] [--train-steps 5] [--threads N]
-             prints {"generateTokensPerSec": ..., "trainTokensPerSec": ...} for random weights
+             (default threads: all cores) prints {"generateTokensPerSec": ..., "trainTokensPerSec": ...} for random weights
   batch      JOBS.json                                                    runs a JSON list of argv lists in one
              process (saves torch's ~2 s start-up per command)
 Every output file is written to a temp file and renamed.
@@ -114,8 +114,7 @@ def cmd_generate(a):
 
 
 def cmd_bench(a):
-    if a.threads:
-        torch.set_num_threads(a.threads)
+    torch.set_num_threads(a.threads or os.cpu_count() or 1)  # default: every core (torch here defaults to 1)
     cfg = read_cfg(a.config)
     model = GPT(cfg).init_weights(0)
     g = torch.Generator().manual_seed(0)
