@@ -36,8 +36,8 @@ export interface BuildOptions extends RecipeOptions {
   /** A cache store (Node: fileCacheStore(dir) from `@glyphlm/glyph-embeddings/node`). */
   cache?: CacheStore;
   /**
-   * Projection backend: 'auto' (float64 JS below ~2^31 multiply-adds; above, the wasm kernels for bit rows and
-   * tfjs-wasm matMul for float rows), 'js' (always float64 JS) or 'wasm' (tfjs-wasm matMul).
+   * Projection backend: 'auto' (bit rows: the SIMD wasm kernel, same bytes in Node and browsers; float rows:
+   * float64 JS below ~2^31 multiply-adds, else tfjs-wasm matMul), 'js' (always float64 JS) or 'wasm' (tfjs-wasm).
    */
   compute?: 'auto' | 'js' | 'wasm';
   /** Worker-thread (or other) implementations of the heavy steps. */
@@ -47,7 +47,19 @@ export interface BuildOptions extends RecipeOptions {
 }
 
 /** Stage timings (ms) of the last build, for benches. */
-export interface BuildTimings { cache?: number; rows: number; scatter: number; eigen: number; project: number; normalise: number; total: number }
+export interface BuildTimings {
+  rows: number; scatter: number; eigen: number; project: number; normalise: number; total: number;
+  /** Process CPU ms per stage (Node only; includes helper threads). */
+  cpu?: { rows: number; scatter: number; eigen: number; project: number; normalise: number };
+}
+
+/** Process CPU time in ms where the host exposes it (Node), else NaN. */
+function cpuMs(): number {
+  const p = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  if (!p?.cpuUsage) return NaN;
+  const u = p.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 export interface BuildResult extends EmbeddingMatrix {
   meta: EmbeddingMeta & { timings?: BuildTimings; cacheHit?: boolean };
@@ -96,35 +108,38 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   // 1. rows
   const missing = new Set<number>();
   const missingCps = new Set<number>();
-  const tr0 = performance.now();
+  const tr0 = performance.now(), cr0 = cpuMs();
   const rows = await recipe.produceRows(tok, {
     options,
     onProgress: opts.onProgress,
     reportMissing: (id, cp) => { missing.add(id); if (missingCps.size < 32) missingCps.add(cp); },
   });
   if (rows.rows !== tok.vocabSize) throw new GlyphEmbeddingsError(`recipe '${recipe.name}' produced ${rows.rows} rows for vocabSize ${tok.vocabSize}`);
-  const tr1 = performance.now();
+  const tr1 = performance.now(), cr1 = cpuMs();
   opts.onRows?.(rows);
 
   // 2. PCA
   const pcaSettings = recipe.pca(options, tok);
   let data: Float32Array, dim: number, pcaMeta: EmbeddingMeta['pca'] = null;
-  let ts = 0, te = 0, tp = 0;
+  let ts = 0, te = 0, tp = 0, cs = 0, ce = 0, cp = 0;
   if (pcaSettings) {
-    const a = performance.now();
+    const a = performance.now(), ca = cpuMs();
     opts.onProgress?.({ stage: 'scatter', done: 0, total: 1 });
     const sc = (await opts.parallel?.scatter?.(rows)) ?? scatter(rows);
-    const b = performance.now();
+    const b = performance.now(), cb = cpuMs();
     opts.onProgress?.({ stage: 'eigen', done: 0, total: 1 });
     const { cov, mean } = covarianceFromScatter(sc.gram, sc.sums, rows.rows);
     const model = pcaFromCovariance(cov, mean, rows.rows, pcaSettings.components);
-    const c = performance.now();
+    const c = performance.now(), cc = cpuMs();
     dim = model.k;
     data = new Float32Array(rows.rows * dim);
     await project(rows, model, data, opts);
     tp = performance.now() - c;
     ts = b - a;
     te = c - b;
+    cp = cpuMs() - cc;
+    cs = cb - ca;
+    ce = cc - cb;
     let ev = 0;
     for (const r of model.explainedVarianceRatio) ev += r;
     pcaMeta = { components: model.k, inputDim: model.dim, explainedVariance: ev, signConvention: SIGN_CONVENTION };
@@ -138,9 +153,9 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   }
 
   // 3. normalise
-  const tn0 = performance.now();
+  const tn0 = performance.now(), cn0 = cpuMs();
   if (recipe.normalise === 'l2') l2NormalizeRows(data, rows.rows, dim);
-  const tn1 = performance.now();
+  const tn1 = performance.now(), cn1 = cpuMs();
 
   const meta: BuildResult['meta'] = {
     recipe: recipe.name,
@@ -152,7 +167,10 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
     pca: pcaMeta,
     normalise: recipe.normalise,
     buildVersion: BUILD_VERSION,
-    timings: { rows: tr1 - tr0, scatter: ts, eigen: te, project: tp, normalise: tn1 - tn0, total: performance.now() - t0 },
+    timings: {
+      rows: tr1 - tr0, scatter: ts, eigen: te, project: tp, normalise: tn1 - tn0, total: performance.now() - t0,
+      cpu: { rows: cr1 - cr0, scatter: cs, eigen: ce, project: cp, normalise: cn1 - cn0 },
+    },
   };
   const result: BuildResult = { rows: rows.rows, dim, data, meta };
   if (opts.cache && key) {
@@ -166,7 +184,8 @@ async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts
   const work = rows.rows * model.dim * model.k;
   const mode = opts.compute ?? 'auto';
   const progress = (done: number) => opts.onProgress?.({ stage: 'project', done, total: rows.rows });
-  if (mode === 'js' || (mode === 'auto' && work < JS_PROJECT_LIMIT)) {
+  const kern = mode === 'auto' ? wasmKernels() : null;
+  if (mode === 'js' || (!kern && work < JS_PROJECT_LIMIT) || (rows.kind === 'float' && work < JS_PROJECT_LIMIT)) {
     const step = 4096;
     for (let r = 0; r < rows.rows; r += step) {
       projectRowsJS(rows, model, out, r, Math.min(rows.rows, r + step));
@@ -175,7 +194,6 @@ async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts
     return;
   }
   if (opts.parallel?.project && (await opts.parallel.project(rows, model, out, progress))) return;
-  const kern = mode === 'wasm' ? null : wasmKernels();
   if (rows.kind === 'bits' && kern) {
     projectBitsWasm(kern, rows, model, out, 0, rows.rows, progress);
     return;
