@@ -38,6 +38,8 @@ function normals(seed: number, n: number, std: number): Float32Array {
   return out;
 }
 
+const EMBEDDING_META = { recipe: 'test-normal', tokenizer: { name: 'bvv241-test', vocabSize: 512 }, font: 'Ünifont', dims: [32, 1] };
+
 /** A checkpoint built here from scratch (config.json text + safetensors bytes) with large random weights. */
 function bigCheckpoint(embedding: 'frozen' | 'trainable', seed: number): { config: string; weights: Uint8Array } {
   const tensors = new Map<string, TensorInput>();
@@ -46,7 +48,8 @@ function bigCheckpoint(embedding: 'frozen' | 'trainable', seed: number): { confi
     tensors.set(name, { dtype: 'F32', shape, data: normals(seed * 1000 + i, shape[0] * shape[1], name.startsWith('tok_') ? 1 : std) });
   });
   const weights = writeSafetensors(tensors, { format: 'glyphlm-gpt', formatVersion: '1' });
-  const config = JSON.stringify({ format: 'glyphlm-gpt', formatVersion: 1, ...CFG, ropeBase: 10000, dropout: 0, embedding, dtype: 'F32' });
+  const config = JSON.stringify({ format: 'glyphlm-gpt', formatVersion: 1, ...CFG, ropeBase: 10000, dropout: 0, embedding, dtype: 'F32',
+    ...(embedding === 'frozen' ? { embeddingMeta: EMBEDDING_META } : {}) });
   return { config, weights };
 }
 
@@ -163,6 +166,7 @@ describe.skipIf(why !== undefined)('parity with the PyTorch twin (interop/python
     const b = await back.stateDict();
     for (const [k, v] of a) expect(bitEqual(v.data, b.get(k)!.data), k).toBe(true);
     expect(back.embeddingKind).toBe('frozen');
+    expect(back.embeddingMeta).toEqual(EMBEDDING_META); // carried through Python untouched
     orig.dispose(); back.dispose();
     const src = await loadCheckpoint(p('ts-trainable-F32'));
     const s = await src.stateDict();
