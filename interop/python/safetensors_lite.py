@@ -58,9 +58,12 @@ def parse(buf: bytes, source: str = "bytes") -> Tuple[Dict[str, str], Dict[str, 
         dt = e.get("dtype") if isinstance(e, dict) else None
         if dt not in ITEMSIZE:
             raise SafetensorsError(f"{source}: {name}.dtype: unknown dtype {dt!r}")
-        shape = tuple(e.get("shape", ()))
-        b, end = e.get("data_offsets", (None, None))
-        if not all(isinstance(x, int) and x >= 0 for x in shape + (b, end)) or end < b:
+        shape, offs = e.get("shape"), e.get("data_offsets")
+        if not isinstance(shape, list) or not isinstance(offs, list) or len(offs) != 2:
+            raise SafetensorsError(f"{source}: {name}: shape must be a list and data_offsets [begin, end]")
+        shape = tuple(shape)
+        b, end = offs
+        if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in shape + (b, end)) or end < b:
             raise SafetensorsError(f"{source}: {name}: bad shape or data_offsets")
         if int(np.prod(shape, dtype=np.int64)) * ITEMSIZE[dt] != end - b:
             raise SafetensorsError(f"{source}: {name}: shape {list(shape)} does not match {end - b} bytes")
