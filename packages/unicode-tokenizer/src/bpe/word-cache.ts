@@ -16,7 +16,7 @@ export class WordCache {
   private idsUsed = 0;
   private count = 0;
 
-  constructor(private readonly maxEntries = 1 << 17, private readonly maxWordLength = 64) {
+  constructor(private readonly maxEntries = 1 << 18, private readonly maxWordLength = 64) {
     const cap = 1 << 12;
     this.mask = cap - 1;
     this.hashes = new Int32Array(cap);
@@ -54,7 +54,7 @@ export class WordCache {
   set(text: string, from: number, to: number, hash: number, ids: Int32Array, n: number): void {
     const len = to - from;
     if (len > this.maxWordLength) return;
-    if (this.count >= this.maxEntries) this.clear();
+    if (this.count >= this.maxEntries) return; // full: keep the (typically most frequent) words seen first
     if ((this.count + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     if (this.unitsUsed + len > this.units.length) this.units = grow16(this.units, this.unitsUsed + len);
     if (this.idsUsed + n > this.ids.length) this.ids = grow32(this.ids, this.idsUsed + n);

@@ -4,8 +4,10 @@
 import type { Tokenizer } from '../types.js';
 import { MergeTable } from '../bpe/merge-table.js';
 import { mergeWord } from '../bpe/merge-word.js';
+import { isLengthOrdered, mergeWordLinear } from '../bpe/merge-word-linear.js';
 import { badId, checkIds, checkText, unitsToString } from '../ids.js';
 import { WordCache } from '../bpe/word-cache.js';
+import { PairSet } from '../bpe/pair-set.js';
 import { escapeInto, needsEscape, readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
@@ -34,12 +36,20 @@ interface Shared {
   mergeable: Uint8Array;
   /** specials by first char ('<' or '['), longest first */
   specialsByFirst: Map<number, Array<[string, number]>>;
+  /** merges sorted by result length, longest first: enables the linear-time merge for long words */
+  lengthOrdered: boolean;
+  /** adjacent character pairs that occur inside some token */
+  innerPairs: PairSet;
   utf8?: Utf8Pool;
   poolOffsets?: Int32Array;
   poolUnits?: Uint16Array;
 }
 
 const shared = new Map<string, Shared>();
+/** Words longer than this are first cut at pair boundaries no token spans. */
+const LINEAR_FROM = 24;
+/** Pieces longer than this use the linear-time merge; shorter ones the quadratic/heap merge. */
+const LINEAR_MERGE_FROM = 12;
 
 function getShared(variant: Bvv241Variant): Shared {
   const key = variant === 'abs' ? 'max' : variant;
@@ -63,7 +73,11 @@ function getShared(variant: Bvv241Variant): Shared {
     specialsByFirst.get(c)!.push([t, SPECIAL_BASE + k]);
   });
   for (const list of specialsByFirst.values()) list.sort((a, b) => b[0].length - a[0].length);
-  s = { layout, tokenToId, merges, table: new MergeTable(merges), charId, mergeable, specialsByFirst };
+  const tok = layout.tokens;
+  const lengthOrdered = isLengthOrdered(merges.map(([a, b]) => tok[a].length + tok[b].length));
+  const innerPairs = new PairSet();
+  for (const g of layout.ngrams) for (let k = 1; k < g.length; k++) innerPairs.add(g.charCodeAt(k - 1), g.charCodeAt(k));
+  s = { layout, tokenToId, merges, table: new MergeTable(merges), charId, mergeable, specialsByFirst, lengthOrdered, innerPairs };
   shared.set(key, s);
   return s;
 }
@@ -153,13 +167,45 @@ export class Bvv241Tokenizer implements Tokenizer {
   private encodeWord(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
     if (len === 1) { out[k] = this.s.charId[text.charCodeAt(from)]; return k + 1; }
+    if (len > LINEAR_FROM) return this.encodeLongWord(text, from, to, out, k);
     const hit = this.cache.get(text, from, to, hash, out, k);
     if (hit >= 0) return hit;
+    return this.mergeInto(text, from, to, hash, out, k);
+  }
+
+  /**
+   * A long run is first cut where two adjacent characters never occur next to each other inside any token: no
+   * merge can cross such a point, so the pieces are independent (and short pieces hit the cache). What remains
+   * long ('aaaa…') goes through the linear-time merge.
+   */
+  private encodeLongWord(text: string, from: number, to: number, out: Uint32Array, k: number): number {
+    const pairs = this.s.innerPairs;
+    let start = from, hash = WordCache.step(WordCache.SEED, text.charCodeAt(from));
+    for (let j = from + 1; j <= to; j++) {
+      const c = j < to ? text.charCodeAt(j) : 0;
+      if (j === to || !pairs.has(text.charCodeAt(j - 1), c)) {
+        const len = j - start;
+        if (len === 1) out[k++] = this.s.charId[text.charCodeAt(start)];
+        else if (len <= LINEAR_FROM) {
+          const hit = this.cache.get(text, start, j, hash, out, k);
+          k = hit >= 0 ? hit : this.mergeInto(text, start, j, hash, out, k);
+        } else k = this.mergeInto(text, start, j, hash, out, k);
+        start = j; hash = WordCache.SEED;
+      }
+      hash = WordCache.step(hash, c);
+    }
+    return k;
+  }
+
+  private mergeInto(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
+    const len = to - from;
     if (this.scratch.length < len) this.scratch = new Int32Array(Math.max(len, this.scratch.length * 2));
     const ids = this.scratch;
     const charId = this.s.charId;
     for (let j = 0; j < len; j++) ids[j] = charId[text.charCodeAt(from + j)];
-    const m = mergeWord(this.s.table, ids, len);
+    const m = len > LINEAR_MERGE_FROM && this.s.lengthOrdered
+      ? mergeWordLinear(this.s.table, ids, len, this.s.merges.length)
+      : mergeWord(this.s.table, ids, len);
     this.cache.set(text, from, to, hash, ids, m);
     for (let j = 0; j < m; j++) out[k + j] = ids[j];
     return k + m;

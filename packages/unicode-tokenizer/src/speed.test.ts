@@ -1,0 +1,57 @@
+// Encoding is linear in the input size: a 10x longer input takes at most 11x the time, also for inputs that are
+// one giant BPE word (no pre-tokenizer), and a 100 MB string encodes in seconds rather than hanging.
+import { describe, expect, test } from 'vitest';
+import { bvv241 } from './index.js';
+import { rng } from './testing/random-text.js';
+import { udhrTexts } from './testing/udhr.js';
+
+const natural = udhrTexts(['en', 'ru', 'zh', 'ar', 'hi', 'ja', 'ko', 'de', 'fr', 'he', 'el', 'vi']).map((u) => u.text).join('\n');
+
+function sized(kind: string, n: number, seed: number): string {
+  const r = rng(seed);
+  if (kind === 'natural text') {
+    let s = '';
+    while (s.length < n) { const at = Math.floor(r() * natural.length); s += natural.slice(at) + natural.slice(0, at); }
+    return s.slice(0, n);
+  }
+  if (kind === 'one giant word of letters') {
+    const u = new Uint16Array(n);
+    for (let i = 0; i < n; i++) u[i] = 97 + Math.floor(r() * 26);
+    let s = '';
+    for (let i = 0; i < n; i += 8192) s += String.fromCharCode(...u.subarray(i, i + 8192));
+    return s;
+  }
+  return 'ab'.repeat(n / 2 + 1).slice(0, n) ; // periodic: no cut points at all
+}
+
+function best(f: () => void, runs = 3): number {
+  let t = Infinity;
+  for (let k = 0; k < runs; k++) { const t0 = performance.now(); f(); t = Math.min(t, performance.now() - t0); }
+  return t;
+}
+
+describe.each(['2-3', 'max'] as const)('bvv241-%s', (variant) => {
+  test.each(['natural text', 'one giant word of letters', 'periodic'])('%s: 10x the input costs at most 11x the time', (kind) => {
+    const tok = bvv241(variant);
+    const small = sized(kind, 200_000, 1), large = sized(kind, 2_000_000, 2);
+    tok.encode(sized(kind, 200_000, 3)); // warm up the JIT
+    const ts = best(() => tok.encode(small)), tl = best(() => tok.encode(large));
+    console.log(`${variant} ${kind}: 200k units ${ts.toFixed(1)} ms, 2M units ${tl.toFixed(1)} ms, ratio ${(tl / ts).toFixed(2)}`);
+    expect(tl / ts).toBeLessThanOrEqual(11);
+  });
+});
+
+test('a 100 MB string encodes without hanging', () => {
+  const tok = bvv241('2-3');
+  const big = sized('natural text', 100_000_000, 9);
+  const t0 = performance.now();
+  const ids = tok.encode(big);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`100M units (${(new TextEncoder().encode(big).length / 1e6).toFixed(0)} MB UTF-8): ${seconds.toFixed(1)} s, ${ids.length} ids`);
+  expect(ids.length).toBeGreaterThan(40_000_000);
+  expect(seconds).toBeLessThan(60);
+  const giant = sized('one giant word of letters', 10_000_000, 10);
+  const t1 = performance.now();
+  tok.encode(giant);
+  expect((performance.now() - t1) / 1000).toBeLessThan(30);
+});
