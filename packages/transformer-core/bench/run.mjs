@@ -1,0 +1,138 @@
+// pnpm bench: training (forward + backward + AdamW) tokens/s and MFU against the wasm matMul ceiling measured in
+// this run, for the small presets with frozen and trainable embeddings; generation tokens/s at batch 1; and the
+// PyTorch twin (interop/python/twin.py bench, Debian torch on 2 threads) on the same configs, with the ratios.
+// Env: BENCH_STEPS (timed training steps, default 2), BENCH_TORCH=0 to skip PyTorch, BENCH_ONLY=<preset>.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf, useBackend, createModel, presets, AdamW, trainFlopsPerToken, parameterCount } from '../dist/index.js';
+
+
+const here = dirname(fileURLToPath(import.meta.url));
+const twin = join(here, '../../../interop/python/twin.py');
+const STEPS = Number(process.env.BENCH_STEPS ?? 2);
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+
+const backend = await useBackend('wasm');
+console.log(`# @glyphlm/transformer-core bench: backend ${backend}, 1 thread (tfjs-wasm has no threads in Node), node ${process.version}`);
+
+function matmulCeiling() {
+  const n = 1024;
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  tf.matMul(a, b).dispose();
+  const rates = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    rates.push((2 * n ** 3) / (performance.now() - t0) / 1e6);
+  }
+  a.dispose();
+  b.dispose();
+  return median(rates);
+}
+
+function randomMatrix(c, seed) {
+  let s = seed;
+  const data = new Float32Array(c.vocabSize * c.nEmbed);
+  for (let i = 0; i < data.length; i++) { s = (s * 1103515245 + 12345) >>> 0; data[i] = s / 2 ** 32 - 0.5; }
+  return { rows: c.vocabSize, dim: c.nEmbed, data };
+}
+
+async function trainBench(name, B, kind) {
+  const cfg = presets[name];
+  const T = cfg.blockSize;
+  const m = createModel(cfg, { embedding: kind === 'frozen' ? randomMatrix(cfg, 1) : 'trainable', seed: 1 });
+  let s = 7;
+  const rnd = () => { s = (s * 1103515245 + 12345) >>> 0; return Math.floor((s / 2 ** 32) * cfg.vocabSize); };
+  const seq = Array.from({ length: B }, () => Array.from({ length: T + 1 }, rnd));
+  const ids = seq.map((r) => r.slice(0, T));
+  const tg = seq.map((r) => r.slice(1));
+  const opt = new AdamW();
+  const times = [];
+  for (let i = 0; i <= STEPS; i++) {
+    const t0 = performance.now();
+    const loss = opt.minimize(() => m.loss(ids, tg), m.trainableVariables);
+    await loss.data();
+    loss.dispose();
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  const peakMB = tf.memory().numBytes / 1e6;
+  opt.dispose();
+  m.dispose();
+  const ms = median(times);
+  const tps = (B * T) / (ms / 1000);
+  return { ms, tps, gflops: (tps * trainFlopsPerToken(cfg, T)) / 1e9, peakMB };
+}
+
+async function genBench(name, promptLen, newTokens) {
+  const cfg = presets[name];
+  const m = createModel(cfg, { embedding: 'trainable', seed: 1 });
+  const prompt = Array.from({ length: promptLen }, (_, i) => (i * 7919 + 3) % cfg.vocabSize);
+  const rates = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    let n = 0;
+    for await (const _ of m.generate(prompt, { maxNewTokens: newTokens })) n++;
+    rates.push(n / ((performance.now() - t0) / 1000));
+  }
+  m.dispose();
+  return median(rates);
+}
+
+function torchBench(name, B, kind, promptLen, newTokens) {
+  if (process.env.BENCH_TORCH === '0') return null;
+  if (!existsSync(twin)) return { error: `${twin} not found` };
+  const dir = mkdtempSync(join(tmpdir(), 'glyphlm-bench-'));
+  try {
+    const cfgPath = join(dir, 'config.json');
+    writeFileSync(cfgPath, JSON.stringify({ ...presets[name], ropeBase: 10000, dropout: 0, embedding: kind }));
+    const out = execFileSync('/usr/bin/python3', [twin, 'bench', '--config', cfgPath, '--prompt-len', String(promptLen),
+      '--new-tokens', String(newTokens), '--batch', String(B), '--train-steps', String(STEPS), '--threads', '2'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900000 });
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (e) {
+    return { error: String(e.message ?? e).split('\n')[0] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const runs = [
+  { name: 'shakespeare-char', B: 4 },
+  { name: 'bvv-tiny', B: 8 },
+].filter((r) => !process.env.BENCH_ONLY || r.name === process.env.BENCH_ONLY);
+
+const ceil0 = matmulCeiling();
+console.log(`wasm matMul ceiling (1024^3, no transpose flags, median of 7): ${fmt(ceil0)} GFLOP/s`);
+const rows = [];
+for (const r of runs) {
+  const cfg = presets[r.name];
+  const promptLen = 16;
+  const newTokens = cfg.blockSize - promptLen;
+  const gen = await genBench(r.name, promptLen, newTokens);
+  for (const kind of ['frozen', 'trainable']) {
+    const ts = await trainBench(r.name, r.B, kind);
+    const py = torchBench(r.name, r.B, kind, promptLen, newTokens);
+    rows.push({ ...r, kind, ts, gen, py, params: parameterCount(cfg) });
+    console.log(`${r.name} ${kind} B${r.B} T${cfg.blockSize}: step ${fmt(ts.ms, 0)} ms, ${fmt(ts.tps, 0)} tok/s, ${fmt(ts.gflops)} GFLOP/s` +
+      (py?.error ? ` | torch: ${py.error}` : py ? ` | torch ${fmt(py.trainTokensPerSec, 0)} tok/s` : ''));
+  }
+}
+const ceil1 = matmulCeiling();
+const ceiling = Math.max(ceil0, ceil1);
+console.log(`wasm matMul ceiling again after the runs: ${fmt(ceil1)} GFLOP/s; MFU below uses the higher, ${fmt(ceiling)}`);
+console.log('');
+console.log('| config | embedding | batch x T | TS train tok/s | model GFLOP/s | MFU vs wasm ceiling | torch train tok/s | TS/torch | TS gen tok/s (b1) | torch gen tok/s | TS/torch gen |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const pt = r.py && !r.py.error ? r.py.trainTokensPerSec : NaN;
+  const pg = r.py && !r.py.error ? r.py.generateTokensPerSec : NaN;
+  console.log(`| ${r.name} | ${r.kind} | ${r.B} x ${presets[r.name].blockSize} | ${fmt(r.ts.tps, 0)} | ${fmt(r.ts.gflops)} | ${fmt((100 * r.ts.gflops) / ceiling, 0)}% | ${fmt(pt, 0)} | ${fmt(r.ts.tps / pt, 2)} | ${fmt(r.gen)} | ${fmt(pg)} | ${fmt(r.gen / pg, 2)} |`);
+}
+console.log('\ntargets: training >= 50% of the wasm matMul ceiling; generation at batch 1 >= 3x the PyTorch twin.');
