@@ -1,8 +1,9 @@
 // Parity with the PyTorch twin (interop/python): on random weights of a small config, logits agree to 1e-4
 // (relative to the largest logit), checkpoints written by either side load in the other (F32, F16, BF16; frozen
 // and trainable), and one AdamW step (ours vs torch.optim.AdamW) gives the same weights to 1e-5, with a frozen
-// embedding bit-identical. Also runs the twin's own Python unit tests. Skips when /usr/bin/python3 lacks torch
-// (CI installs Debian python3-torch via scripts/setup.sh). cpu backend.
+// embedding bit-identical. Also: greedy KV-cached generation is identical, a TS checkpoint trained further with
+// torchrun (2 processes, DDP over gloo) comes back to TS, and the twin's own Python unit tests pass. Skips when
+// /usr/bin/python3 lacks torch (CI installs Debian python3-torch via scripts/setup.sh). cpu backend.
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,15 +25,20 @@ const ADAMW_CASES = [['frozen', 'adamw-frozen', 1, 1e-3], ['trainable', 'adamw-t
 const why = twinUnavailable();
 if (why) console.warn(`interop.test.ts: skipped, the PyTorch twin cannot run: ${why}`);
 
-/** Seeded normal samples (mulberry32 + Box-Muller), independent of the library's own RNG. */
-function normals(seed: number, n: number, std: number): Float32Array {
+/** Seeded uniforms in (0, 1) (mulberry32), independent of the library's own RNG. */
+function uniforms(seed: number): () => number {
   let a = seed >>> 0;
-  const u = () => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
   };
+}
+
+/** Seeded normal samples (Box-Muller). */
+function normals(seed: number, n: number, std: number): Float32Array {
+  const u = uniforms(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) * std;
   return out;
@@ -53,12 +59,10 @@ function bigCheckpoint(embedding: 'frozen' | 'trainable', seed: number): { confi
   return { config, weights };
 }
 
-function randRows(seed: number, B: number, T: number, lo = 0): number[][] {
-  const r = normals(seed, B * T, 1);
-  return Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => {
-    const x = Math.floor(((r[b * T + t] * 1e4) % 1 + 1) % 1 * (CFG.vocabSize - lo)) + lo;
-    return x;
-  }));
+/** B rows of T token ids uniform in [0, vocabSize). */
+function randRows(seed: number, B: number, T: number): number[][] {
+  const u = uniforms(seed);
+  return Array.from({ length: B }, () => Array.from({ length: T }, () => Math.floor(u() * CFG.vocabSize)));
 }
 
 async function tsLogits(dir: string, rows: number[][]): Promise<Float32Array> {
