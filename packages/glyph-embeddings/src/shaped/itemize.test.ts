@@ -39,6 +39,10 @@ describe('itemize', () => {
     expect(view('Я\u0301a')).toEqual(['Я\u0301|Cyrl|0', 'a|Latn|0']);
     expect(view('ب\u064eت')).toEqual(['ب\u064eت|Arab|1']);
     expect(view('\u0301a')).toEqual(['\u0301a|Latn|0']);
+    // marks of a specific script (Hebrew point hiriq, Devanagari vowel signs) stay with any base
+    expect(view('u\u05b4')).toEqual(['u\u05b4|Latn|0']);
+    expect(view('क\u093f\u0903')).toEqual(['क\u093f\u0903|Deva|0']);
+    expect(view('ש\u05b4ל')).toEqual(['ש\u05b4ל|Hebr|1']);
   });
   it('honours a forced direction and covers every code unit exactly once', () => {
     expect(itemize('abc', { direction: 'rtl' }).map((s) => s.level)).toEqual([2]);
