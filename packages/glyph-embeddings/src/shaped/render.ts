@@ -38,34 +38,11 @@ export function cellSize(cell: ShapedRenderOptions['cell']): { width: number; he
   return { width: w, height: h };
 }
 
-/**
- * The package Rasterizer with horizontal clipping done here first: every edge handed to the base class lies in
- * [0, width] (parts left of 0 become verticals at 0, parts right of width are dropped), which is what the base
- * class's own clipping means to do, without its recursion on edges that cross x = 0 or x = width.
- */
-class ClippingRasterizer extends Rasterizer {
-  override line(x0: number, y0: number, x1: number, y1: number): void {
-    if (y0 === y1) return;
-    const w = this.width;
-    if ((x0 < 0 && x1 > 0) || (x0 > 0 && x1 < 0)) {
-      const ym = y0 + ((0 - x0) / (x1 - x0)) * (y1 - y0);
-      this.line(x0, y0, 0, ym); this.line(0, ym, x1, y1); return;
-    }
-    if ((x0 < w && x1 > w) || (x0 > w && x1 < w)) {
-      const ym = y0 + ((w - x0) / (x1 - x0)) * (y1 - y0);
-      this.line(x0, y0, w, ym); this.line(w, ym, x1, y1); return;
-    }
-    if (x0 >= w && x1 >= w) return;
-    if (x0 <= 0 && x1 <= 0) { super.line(0, y0, 0, y1); return; }
-    super.line(x0, y0, x1, y1);
-  }
-}
-
 const rasterizers = new Map<string, Rasterizer>();
 function rasterizer(w: number, h: number): Rasterizer {
   const k = `${w}x${h}`;
   let r = rasterizers.get(k);
-  if (!r) { if (rasterizers.size > 8) rasterizers.clear(); r = new ClippingRasterizer(w, h); rasterizers.set(k, r); }
+  if (!r) { if (rasterizers.size > 8) rasterizers.clear(); r = new Rasterizer(w, h); rasterizers.set(k, r); }
   return r;
 }
 
