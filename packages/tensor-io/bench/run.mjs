@@ -41,7 +41,8 @@ if (spawnSync(PY, ['-c', 'import torch, numpy']).status === 0) {
   writeFileSync(join(tmp, 'w.safetensors'), bytes);
   const here = resolve(import.meta.dirname, '../../../interop/python');
   const script = `
-import sys, time, json, torch
+import os, sys, time, json, torch
+torch.set_num_threads(os.cpu_count() or 1)
 sys.path.insert(0, ${JSON.stringify(here)})
 import safetensors_lite as st
 def best(f, reps=5):

@@ -6,7 +6,17 @@
 export function float32ToFloat16(a: Float32Array): Uint16Array {
   const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
   const out = new Uint16Array(a.length);
-  for (let i = 0; i < bits.length; i++) out[i] = f32BitsToF16(bits[i]);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const f = b & 0x7fffffff;
+    if (f >= 0x38800000 && f < 0x47800000) {
+      // normal half range: rebias (-112 << 23), add 0xfff + the kept lsb (ties to even), drop 13 bits; a
+      // carry into the exponent (or into 0x7c00 = Inf at >= 65520) is the correct rounding
+      out[i] = ((b >>> 16) & 0x8000) | ((f - 0x37fff001 + ((f >>> 13) & 1)) >>> 13);
+    } else {
+      out[i] = f32BitsToF16(b);
+    }
+  }
   return out;
 }
 
@@ -63,7 +73,7 @@ export function float32ToBFloat16(a: Float32Array): Uint16Array {
   for (let i = 0; i < bits.length; i++) {
     const b = bits[i];
     if ((b & 0x7fffffff) > 0x7f800000) { out[i] = 0x7fc0; continue; }
-    out[i] = (b + 0x7fff + ((b >>> 16) & 1)) / 65536; // < 2^32 for every non-NaN; the Uint16 store truncates
+    out[i] = (b + 0x7fff + ((b >>> 16) & 1)) >>> 16; // the sum is < 2^32 for every non-NaN b, so >>> is exact
   }
   return out;
 }
