@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { defaultFont } from '../font/default.js';
 import type { GlyphFont } from '../font/font.js';
 import { renderShaped } from '../shaped/render.js';
+import { renderToken } from '../render.js';
 import { glyphSheet, glyphSheetImage } from './sheet.js';
 import { map2dImage, map2dPng } from './mappng.js';
 import { mapWords, stringListTokenizer } from './words.js';
@@ -51,6 +52,17 @@ describe('glyphSheet', () => {
       expect(ink).toBeGreaterThan(5);
     }
     expect(Buffer.from(await glyphSheet(tok, ids, { font, cols: 4 })).equals(Buffer.from(png))).toBe(true);
+  });
+  it('draws tiles with any visual recipe (bvv241-2-3: the paper\'s augmented, squeezed 32 x 32 images)', async () => {
+    const tok = await stringListTokenizer(['A', 'BC', '<pad>']);
+    const img = await glyphSheetImage(tok, [0, 1, 2], { font, recipe: 'bvv241-2-3', cols: 3, scale: 1, gap: 6, caption: false });
+    for (const t of [0, 1, 2]) {
+      const tile = renderToken(font, tok.tokenString(t), { recipe: 'bvv241-2-3' });
+      const cx = 6 + t * (32 + 6), cy = 6;
+      let bad = 0;
+      for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) if (img.data[(cy + y) * img.width + cx + x] !== tile.data[y * 32 + x]) bad++;
+      expect(bad).toBe(0);
+    }
   });
   it('rejects bad ids and non-visual recipes by name', async () => {
     const tok = await stringListTokenizer(['a']);
