@@ -75,6 +75,7 @@ describe('map2d', () => {
   it('names the bad id and method', async () => {
     await expect(map2d(c, [0, 1, 99], {})).rejects.toThrow(/id 99 \(position 2\) is out of range/);
     await expect(map2d(c, [0, 1, 2], { method: 'mds' as never })).rejects.toThrow(/unknown method 'mds'/);
+    await expect(map2d(c, [0, 1, 2, 3], { method: 'tsne', perplexity: 9 })).rejects.toThrow(/perplexity 9 must be in \(0, n=4\)/);
   });
 });
 

@@ -52,6 +52,7 @@ function affinities(d2: Float64Array, n: number, perplexity: number): Float64Arr
 
 /** Embeds n points (row-major `x`, n x dim) in 2-D; `pcaInit` (n x 2) is used when init is 'pca'. Returns n x 2. */
 export function tsne(x: Float64Array, n: number, dim: number, pcaInit: Float64Array | null, opts: TsneOptions = {}): Float64Array {
+  if (n > 5000) throw new RangeError(`tsne: exact t-SNE is O(n^2) per iteration; ${n} points is too many (max 5,000; use method 'umap')`);
   const perplexity = opts.perplexity ?? Math.min(30, (n - 1) / 3);
   if (!(perplexity > 0 && perplexity < n)) throw new RangeError(`tsne: perplexity ${perplexity} must be in (0, n=${n})`);
   const iters = opts.iterations ?? 1000;
