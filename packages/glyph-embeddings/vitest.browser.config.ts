@@ -17,6 +17,7 @@ if (!haveChromium) {
 export default defineConfig({
   // umap-js (CommonJS, imported lazily by map2d) is pre-bundled up front so vite does not reload mid-run.
   optimizeDeps: { exclude: ['harfbuzzjs'], include: ['umap-js'] },
+  cacheDir: 'node_modules/.vite-browser',
   test: {
     include: haveChromium ? ['src/**/*.browser.test.ts'] : [],
     passWithNoTests: !haveChromium,
