@@ -149,6 +149,38 @@ describe.skipIf(why !== undefined)('parity with the PyTorch twin (interop/python
     expect(d2.relToMax).toBeLessThan(1e-4);
   }, 60_000);
 
+  it('batched logprobs (shared prefixes) equal log-softmax of the twin logits', async () => {
+    const c = 'py-frozen-BF16';
+    const L = readFloat32Npy(p(`${c}.logits.npy`)).data;
+    const V = CFG.vocabSize, T = CFG.blockSize;
+    const spans: Array<[number, number, number]> = [[0, 20, 10], [0, 20, 5], [0, 30, 34], [1, 1, 63], [2, 40, 24], [2, 63, 1]];
+    const want = spans.map(([b, k, n]) => {
+      const tokens: number[] = [];
+      let greedy = true;
+      for (let t = k; t < k + n; t++) {
+        const row = L.subarray((b * T + t - 1) * V, (b * T + t) * V);
+        let mx = -Infinity, arg = 0;
+        for (let v = 0; v < V; v++) if (row[v] > mx) { mx = row[v]; arg = v; }
+        let z = 0;
+        for (let v = 0; v < V; v++) z += Math.exp(row[v] - mx);
+        tokens.push(row[ids[b][t]] - mx - Math.log(z));
+        greedy &&= arg === ids[b][t];
+      }
+      return { sum: tokens.reduce((a, x) => a + x, 0), tokens, greedy };
+    });
+    const m = await loadCheckpoint(p(c));
+    const got = await m.logprobs(spans.map(([b, k, n]) => ({ context: ids[b].slice(0, k), continuation: ids[b].slice(k, k + n) })));
+    m.dispose();
+    let worst = 0;
+    got.forEach((g, i) => {
+      expect(g.tokens.length).toBe(want[i].tokens.length);
+      worst = Math.max(worst, Math.abs(g.sum - want[i].sum), ...g.tokens.map((x, j) => Math.abs(x - want[i].tokens[j])));
+      expect(g.isGreedy, `span ${i}`).toBe(want[i].greedy);
+    });
+    report['logprobs vs twin log-softmax, max abs'] = worst;
+    expect(worst).toBeLessThan(1e-4);
+  }, 60_000);
+
   it('greedy KV-cached generation gives the same 40 tokens as the twin (prompt 17, past the 32-token cache merge)', async () => {
     const pyGen = stdout.filter((l) => l.startsWith('{"ids"')).map((l) => JSON.parse(l).ids as number[]);
     expect(pyGen.length).toBe(2);
@@ -156,6 +188,9 @@ describe.skipIf(why !== undefined)('parity with the PyTorch twin (interop/python
       const m = await loadCheckpoint(p(c));
       const got: number[] = [];
       for await (const t of m.generate(ids2[0], { maxNewTokens: 40 })) got.push(t);
+      const [greedy, notGreedy] = await m.logprobs([{ context: ids2[0], continuation: pyGen[i] },
+        { context: ids2[0], continuation: [...pyGen[i].slice(0, 39), (pyGen[i][39] + 1) % CFG.vocabSize] }]);
+      expect([greedy.isGreedy, notGreedy.isGreedy], `${c}: the twin's greedy tokens are greedy here`).toEqual([true, false]);
       m.dispose();
       expect(got, c).toEqual(pyGen[i]);
       expect(new Set(got).size, `${c}: a non-trivial sequence`).toBeGreaterThan(5);
