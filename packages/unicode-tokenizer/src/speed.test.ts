@@ -25,7 +25,7 @@ function sized(kind: string, n: number, seed: number): string {
 }
 
 /** Best-of-`runs` times of two functions, measured alternately so that load on the machine hits both alike. */
-function bestOfPair(f: () => void, g: () => void, runs = 5): [number, number] {
+function bestOfPair(f: () => void, g: () => void, runs = 7): [number, number] {
   let a = Infinity, b = Infinity;
   for (let k = 0; k < runs; k++) {
     let t0 = performance.now(); f(); a = Math.min(a, performance.now() - t0);
