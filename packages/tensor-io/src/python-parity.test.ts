@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bfloat16ToFloat32, float32ToBFloat16, float32ToFloat16, readNpy, readSafetensors, toNpy, writeSafetensors,
 } from './index.js';
@@ -17,14 +17,15 @@ const probe = spawnSync(PY, ['-c', 'import numpy, torch'], { encoding: 'utf8' })
 const hasPy = probe.status === 0;
 if (!hasPy) console.warn(`python-parity: skipped, ${PY} cannot import numpy and torch (${probe.stderr?.trim() || probe.error})`);
 
-const tmp = mkdtempSync(join(tmpdir(), 'tensor-io-py-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let tmp = '';
 const py = (...args: string[]) => execFileSync(PY, [SCRIPT, ...args],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
 
 interface Manifest { metadata?: Record<string, string>; tensors: Record<string, { dtype?: string; shape?: number[]; npy: string }> }
 
 describe.skipIf(!hasPy)('parity with Python (numpy, torch)', { timeout: 60_000 }, () => {
+  beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'tensor-io-py-')); });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   it('TS-written files of every torch dtype read identically in Python; numpy .npy bytes equal toNpy bytes', () => {
     const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
     const files = seeds.map((seed) => {
