@@ -3,6 +3,7 @@
 // PyTorch twin (interop/python/twin.py bench, Debian torch on 2 threads) on the same configs, with the ratios.
 // Env: BENCH_STEPS (timed training steps, default 2), BENCH_TORCH=0 to skip PyTorch, BENCH_ONLY=<preset>.
 import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -85,6 +86,49 @@ async function genBench(name, promptLen, newTokens) {
   return median(rates);
 }
 
+// Both cores: 2 worker threads, each with its own wasm instance and half the batch; gradients averaged in JS.
+async function dataParallelBench(name, B, kind) {
+  const cfg = presets[name];
+  const T = cfg.blockSize;
+  const table = kind === 'frozen' ? randomMatrix(cfg, 1).data : null;
+  const workers = [0, 1].map(() => new Worker(new URL('./dp-worker.mjs', import.meta.url), { workerData: { name, kind, table } }));
+  const next = (w) => new Promise((res, rej) => { w.once('message', res); w.once('error', rej); });
+  await Promise.all(workers.map(next));
+  let s = 7;
+  const rnd = () => { s = (s * 1103515245 + 12345) >>> 0; return Math.floor((s / 2 ** 32) * cfg.vocabSize); };
+  const seq = Array.from({ length: B }, () => Array.from({ length: T + 1 }, rnd));
+  const halves = [seq.slice(0, B / 2), seq.slice(B / 2)];
+  const times = [];
+  try {
+    for (let i = 0; i <= STEPS; i++) {
+      const t0 = performance.now();
+      const res = await Promise.all(workers.map((w, k) => {
+        const p = next(w);
+        w.postMessage({ type: 'step', ids: halves[k].map((r) => r.slice(0, T)), targets: halves[k].map((r) => r.slice(1)) });
+        return p;
+      }));
+      const avg = res[0].arrays.map((a, j) => {
+        const b = res[1].arrays[j];
+        for (let x = 0; x < a.length; x++) a[x] = (a[x] + b[x]) * 0.5;
+        return a;
+      });
+      await Promise.all(workers.map((w, k) => {
+        const p = next(w);
+        const arrays = k === 0 ? avg.map((a) => a.slice()) : avg;
+        w.postMessage({ type: 'apply', arrays }, arrays.map((a) => a.buffer));
+        return p;
+      }));
+      if (i > 0) times.push(performance.now() - t0);
+    }
+  } finally {
+    workers.forEach((w) => w.postMessage({ type: 'close' }));
+    await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+  }
+  const ms = median(times);
+  const tps = (B * T) / (ms / 1000);
+  return { ms, tps, gflops: (tps * trainFlopsPerToken(cfg, T)) / 1e9 };
+}
+
 function torchBench(name, B, kind, promptLen, newTokens) {
   if (process.env.BENCH_TORCH === '0') return null;
   if (!existsSync(twin)) return { error: `${twin} not found` };
@@ -118,9 +162,11 @@ for (const r of runs) {
   const gen = await genBench(r.name, promptLen, newTokens);
   for (const kind of ['frozen', 'trainable']) {
     const ts = await trainBench(r.name, r.B, kind);
+    const dp = process.env.BENCH_DP === '0' ? null : await dataParallelBench(r.name, r.B, kind);
     const py = torchBench(r.name, r.B, kind, promptLen, newTokens);
-    rows.push({ ...r, kind, ts, gen, py, params: parameterCount(cfg) });
+    rows.push({ ...r, kind, ts, dp, gen, py, params: parameterCount(cfg) });
     console.log(`${r.name} ${kind} B${r.B} T${cfg.blockSize}: step ${fmt(ts.ms, 0)} ms, ${fmt(ts.tps, 0)} tok/s, ${fmt(ts.gflops)} GFLOP/s` +
+      (dp ? `; 2 workers ${fmt(dp.tps, 0)} tok/s` : '') +
       (py?.error ? ` | torch: ${py.error}` : py ? ` | torch ${fmt(py.trainTokensPerSec, 0)} tok/s` : ''));
   }
 }
@@ -128,11 +174,12 @@ const ceil1 = matmulCeiling();
 const ceiling = Math.max(ceil0, ceil1);
 console.log(`wasm matMul ceiling again after the runs: ${fmt(ceil1)} GFLOP/s; MFU below uses the higher, ${fmt(ceiling)}`);
 console.log('');
-console.log('| config | embedding | batch x T | TS train tok/s | model GFLOP/s | MFU vs wasm ceiling | torch train tok/s | TS/torch | TS gen tok/s (b1) | torch gen tok/s | TS/torch gen |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| config | embedding | batch x T | TS train tok/s (1 core) | model GFLOP/s | MFU vs wasm ceiling | TS 2 workers tok/s | torch train tok/s (2 thr) | TS/torch (1 core) | TS 2 workers/torch | TS gen tok/s (b1) | torch gen tok/s | TS/torch gen |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const pt = r.py && !r.py.error ? r.py.trainTokensPerSec : NaN;
   const pg = r.py && !r.py.error ? r.py.generateTokensPerSec : NaN;
-  console.log(`| ${r.name} | ${r.kind} | ${r.B} x ${presets[r.name].blockSize} | ${fmt(r.ts.tps, 0)} | ${fmt(r.ts.gflops)} | ${fmt((100 * r.ts.gflops) / ceiling, 0)}% | ${fmt(pt, 0)} | ${fmt(r.ts.tps / pt, 2)} | ${fmt(r.gen)} | ${fmt(pg)} | ${fmt(r.gen / pg, 2)} |`);
+  const dpt = r.dp ? r.dp.tps : NaN;
+  console.log(`| ${r.name} | ${r.kind} | ${r.B} x ${presets[r.name].blockSize} | ${fmt(r.ts.tps, 0)} | ${fmt(r.ts.gflops)} | ${fmt((100 * r.ts.gflops) / ceiling, 0)}% | ${fmt(dpt, 0)} | ${fmt(pt, 0)} | ${fmt(r.ts.tps / pt, 2)} | ${fmt(dpt / pt, 2)} | ${fmt(r.gen)} | ${fmt(pg)} | ${fmt(r.gen / pg, 2)} |`);
 }
 console.log('\ntargets: training >= 50% of the wasm matMul ceiling; generation at batch 1 >= 3x the PyTorch twin.');

@@ -4,7 +4,8 @@
 import { tf } from './tf.js';
 import type { GPT } from './model.js';
 import { checkIds, InputError } from './input.js';
-import { disposePart, headRows, inferStep, mergeParts, type KVPart } from './infer.js';
+import { disposePart, headRows, inferStep } from './infer.js';
+import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
 import { Rng } from './rng.js';
 import { sampleToken, type SampleOptions } from './sampling.js';
 
@@ -45,13 +46,14 @@ export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOp
 
 async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions): AsyncGenerator<number, void, undefined> {
   if (maxNew === 0) return;
-  let shared: KVPart | null = null;
-  let own: KVPart | null = null;
+  let shared: DecodePart | null = null;
+  let own: DecodePart | null = null;
   let logits: tf.Tensor | null = null;
   try {
     {
       const r = inferStep(model, ids, 1, ids.length, null, null);
-      shared = r.own;
+      shared = toDecodePart(r.own);
+      disposePart(r.own);
       logits = headRows(model, r.x, [ids.length - 1]);
       r.x.dispose();
     }
@@ -63,22 +65,22 @@ async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<nu
       if (stop.has(tok)) return;
       yield tok;
       if (i === maxNew - 1) return;
-      const r = inferStep(model, Int32Array.of(tok), 1, 1, shared, own);
-      disposePart(own);
+      const r = decodeStep(model, tok, shared, own);
+      disposeDecode(own);
       own = r.own;
       logits = headRows(model, r.x, null);
       r.x.dispose();
       if (own.len >= MERGE_EVERY) {
-        const merged = mergeParts(shared, own);
-        disposePart(shared);
-        disposePart(own);
+        const merged = mergeDecode(shared, own);
+        disposeDecode(shared);
+        disposeDecode(own);
         shared = merged;
         own = null;
       }
     }
   } finally {
     logits?.dispose();
-    disposePart(shared);
-    disposePart(own);
+    disposeDecode(shared);
+    disposeDecode(own);
   }
 }

@@ -48,12 +48,16 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
       const res = tf.tidy(() => {
         const hc = rows === N ? hh : tf.slice(hh, [r0, 0], [rows, -1]);
         const logits = headLogits(hc, ss);
-        const lse = tf.logSumExp(logits, 1);
+        // one exp over the [rows, V] logits serves both the log-sum-exp and the softmax
+        const mx = tf.max(logits, 1, true);
+        const e = tf.exp(tf.sub(logits, mx));
+        const z = tf.sum(e, 1, true);
+        const lse = tf.reshape(tf.add(tf.log(z), mx), [rows]);
         const wt = tf.tensor1d(w);
         const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
         const l = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
         if (!withGrad) return { l };
-        const p = tf.exp(tf.sub(logits, tf.expandDims(lse, 1)));
+        const p = tf.div(e, z);
         // int32 then cast: tfjs-wasm 4.22's OneHot writes int bits into float32 outputs
         const oh = tf.cast(tf.oneHot(tf.tensor1d(tgt, 'int32'), V), 'float32');
         const g = tf.mul(tf.sub(p, oh), tf.expandDims(tf.div(wt, nValid), 1));
