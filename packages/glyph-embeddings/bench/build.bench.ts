@@ -3,7 +3,7 @@
 // a fidelity spot check (cosines vs float64 centred bits on 2,000 pairs), and the ratio to the author's Python
 // pipeline (Pillow + scikit-learn, 37.1 s = 24.1 s render + 13.0 s PCA for bvv241-2-3 on this machine kind;
 // ../shared/docs/baselines.md §3 — Python/Pillow/sklearn are not installed here, so that figure is the documented one).
-// Usage: pnpm bench [2-3,max,abs]   (env BENCH_RECIPES works too). Needs Debian fonts-unifont.
+// Usage: pnpm bench [2-3,max,abs]   (env BENCH_RECIPES works too; runs `pnpm build` first). Needs Debian fonts-unifont.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,8 @@ const fmt = (s: number) => s.toFixed(2).padStart(7);
 
 async function child(variant: string): Promise<void> {
   const { bvv241 } = await import('@glyphlm/unicode-tokenizer');
-  const { loadFont } = await import('../src/font/font.js');
-  const { buildEmbeddings } = await import('../src/build.js');
-  const { MT19937 } = await import('../src/random/mt19937.js');
+  // the shipped build (dist), so the worker threads of the Node adapter are used
+  const { loadFont, buildEmbeddings, MT19937 } = await import('@glyphlm/glyph-embeddings');
   const stages: [string, number, number][] = [];
   let w = 0, c = 0; // process start
   const mark = (name: string) => { const w2 = performance.now() / 1000, c2 = cpu(); stages.push([name, w2 - w, c2 - c]); w = w2; c = c2; };
@@ -32,7 +31,7 @@ async function child(variant: string): Promise<void> {
   for (let id = 0; id < tok.vocabSize; id++) for (const ch of tok.tokenString(id)) cps.add(ch.codePointAt(0)!);
   for (const cp of cps) { const g = font.glyphId(cp); font.glyphOutline(g ?? 0); }
   mark(`outlines (${cps.size} code points)`);
-  let rows: import('../src/recipes/registry.js').RowMatrix | undefined;
+  let rows: import('@glyphlm/glyph-embeddings').RowMatrix | undefined;
   const m = await buildEmbeddings(tok, { recipe: `bvv241-${variant}`, font, onRows: (r) => { rows = r; } });
   const t = m.meta.timings!;
   const buildWall = performance.now() / 1000 - w, buildCpu = cpu() - c;

@@ -40,8 +40,11 @@ export interface BuildOptions extends RecipeOptions {
    * float64 JS below ~2^31 multiply-adds, else tfjs-wasm matMul), 'js' (always float64 JS) or 'wasm' (tfjs-wasm).
    */
   compute?: 'auto' | 'js' | 'wasm';
-  /** Worker-thread (or other) implementations of the heavy steps. */
-  parallel?: ParallelProvider;
+  /**
+   * Worker-thread (or other) implementations of the heavy steps. Default 'auto': under Node, worker threads
+   * (`nodeParallel()` of the Node adapter) for builds of at least 16M row bits; `false` = single thread.
+   */
+  parallel?: ParallelProvider | 'auto' | false;
   /** Receives the raw rows (bits/floats) before PCA (benches, fidelity checks). */
   onRows?: (rows: RowMatrix) => void;
 }
@@ -120,12 +123,13 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
 
   // 2. PCA
   const pcaSettings = recipe.pca(options, tok);
+  const parallel = await resolveParallel(opts.parallel, rows);
   let data: Float32Array, dim: number, pcaMeta: EmbeddingMeta['pca'] = null;
   let ts = 0, te = 0, tp = 0, cs = 0, ce = 0, cp = 0;
   if (pcaSettings) {
     const a = performance.now(), ca = cpuMs();
     opts.onProgress?.({ stage: 'scatter', done: 0, total: 1 });
-    const sc = (await opts.parallel?.scatter?.(rows)) ?? scatter(rows);
+    const sc = (rows.kind === 'bits' && wasmKernels() ? await parallel?.scatter?.(rows) : undefined) ?? scatter(rows);
     const b = performance.now(), cb = cpuMs();
     opts.onProgress?.({ stage: 'eigen', done: 0, total: 1 });
     const { cov, mean } = covarianceFromScatter(sc.gram, sc.sums, rows.rows);
@@ -133,7 +137,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
     const c = performance.now(), cc = cpuMs();
     dim = model.k;
     data = new Float32Array(rows.rows * dim);
-    await project(rows, model, data, opts);
+    await project(rows, model, data, opts, parallel);
     tp = performance.now() - c;
     ts = b - a;
     te = c - b;
@@ -180,7 +184,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   return result;
 }
 
-async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts: BuildOptions): Promise<void> {
+async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts: BuildOptions, parallel?: ParallelProvider): Promise<void> {
   const work = rows.rows * model.dim * model.k;
   const mode = opts.compute ?? 'auto';
   const progress = (done: number) => opts.onProgress?.({ stage: 'project', done, total: rows.rows });
@@ -193,8 +197,8 @@ async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts
     }
     return;
   }
-  if (opts.parallel?.project && (await opts.parallel.project(rows, model, out, progress))) return;
   if (rows.kind === 'bits' && kern) {
+    if (parallel?.project && (await parallel.project(rows, model, out, progress))) return;
     projectBitsWasm(kern, rows, model, out, 0, rows.rows, progress);
     return;
   }
@@ -209,5 +213,18 @@ async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts
   if (!ok) {
     if (mode === 'wasm') throw new GlyphEmbeddingsError('buildEmbeddings: compute "wasm" requested but the tfjs wasm backend could not start');
     projectRowsJS(rows, model, out);
+  }
+}
+
+async function resolveParallel(p: BuildOptions['parallel'], rows: RowMatrix): Promise<ParallelProvider | undefined> {
+  if (p === false) return undefined;
+  if (p && p !== 'auto') return p;
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (!proc?.versions?.node || rows.kind !== 'bits' || rows.rows * rows.dim < 1 << 24) return undefined;
+  try {
+    const { nodeParallel } = await import('./node-parallel.js');
+    return nodeParallel();
+  } catch {
+    return undefined;
   }
 }

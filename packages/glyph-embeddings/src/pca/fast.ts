@@ -7,8 +7,13 @@ import type { PcaModel } from './pca.js';
 
 type Bits = Extract<RowMatrix, { kind: 'bits' }>;
 
-/** Exact X^T X (integer counts as float64) and column sums of a bit matrix, rows r0..r1 (default all). */
-export function scatterBitsWasm(k: WasmKernels, m: Bits, r0 = 0, r1 = m.rows): { sums: Float64Array; gram: Float64Array } {
+/**
+ * Exact X^T X (integer counts as float64) and column sums of a bit matrix. `cols` = [i0, i1) restricts the work
+ * to entries (i, j) with i0 <= i < i1, i <= j (both triangles written; for splitting across threads); `gram` may be
+ * passed in (e.g. a shared buffer).
+ */
+export function scatterBitsWasm(k: WasmKernels, m: Bits, cols: [number, number] = [0, m.dim], gramOut?: Float64Array): { sums: Float64Array; gram: Float64Array } {
+  const r0 = 0, r1 = m.rows;
   const { dim, wordsPerRow, words } = m;
   const rows = r1 - r0;
   const rowsPad = Math.max(256, Math.ceil(rows / 256) * 256);
@@ -29,10 +34,10 @@ export function scatterBitsWasm(k: WasmKernels, m: Bits, r0 = 0, r1 = m.rows): {
       }
     }
   }
-  const gram = new Float64Array(dim * dim);
+  const gram = gramOut ?? new Float64Array(dim * dim);
   const T = Math.max(8, Math.min(64, Math.floor((1 << 19) / colBytes)));
-  for (let i0 = 0; i0 < dim; i0 += T) {
-    const i1 = Math.min(dim, i0 + T);
+  for (let i0 = cols[0]; i0 < cols[1]; i0 += T) {
+    const i1 = Math.min(cols[1], i0 + T);
     for (let j = i0; j < dim; j++) {
       const cj = j * colBytes;
       const iEnd = Math.min(i1, j + 1);
