@@ -10,8 +10,8 @@ import { GlyphEmbeddingsError } from './errors.js';
 import { defaultFont } from './font/default.js';
 import type { GlyphFont } from './font/font.js';
 import {
-  bitsRowToFloat, covarianceFromScatter, l2NormalizeRows, pcaFromCovariance, projectRowsJS, scatter, SIGN_CONVENTION,
-  type PcaModel,
+  bitsRowToFloat, covarianceFromScatter, l2NormalizeRows, pcaFromCovariance, pcaFromEigen, projectRowsJS, scatter, SIGN_CONVENTION,
+  type PcaModel, type SymmetricEigen,
 } from './pca/pca.js';
 import { ensureBuiltinRecipes } from './recipes/builtins.js';
 import { getRecipe, type RecipeOptions, type RowMatrix } from './recipes/registry.js';
@@ -25,6 +25,8 @@ export const BUILD_VERSION = 1;
 export interface ParallelProvider {
   scatter?(m: RowMatrix): Promise<{ sums: Float64Array; gram: Float64Array }>;
   project?(m: RowMatrix, model: PcaModel, out: Float32Array, onProgress?: (done: number) => void): Promise<boolean>;
+  /** Eigen-decomposition of the covariance (same results as symmetricEigen), or undefined to decline. */
+  eigen?(cov: Float64Array, n: number): Promise<SymmetricEigen | undefined>;
 }
 
 export interface BuildOptions extends RecipeOptions {
@@ -133,7 +135,8 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
     const b = performance.now(), cb = cpuMs();
     opts.onProgress?.({ stage: 'eigen', done: 0, total: 1 });
     const { cov, mean } = covarianceFromScatter(sc.gram, sc.sums, rows.rows);
-    const model = pcaFromCovariance(cov, mean, rows.rows, pcaSettings.components);
+    const eig = pcaSettings.components === 'full' || pcaSettings.components > 0 ? await parallel?.eigen?.(cov, mean.length) : undefined;
+    const model = eig ? pcaFromEigen(eig, mean, rows.rows, pcaSettings.components) : pcaFromCovariance(cov, mean, rows.rows, pcaSettings.components);
     const c = performance.now(), cc = cpuMs();
     dim = model.k;
     data = new Float32Array(rows.rows * dim);

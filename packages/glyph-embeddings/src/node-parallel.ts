@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParallelProvider } from './build.js';
 import type { WorkerJob } from './node-worker.js';
+import { wasmKernels } from './compute/kernels.js';
+import { eigenStages, finishEigen, replayOnColumns } from './pca/eigen.js';
 import type { PcaModel } from './pca/pca.js';
 import type { RowMatrix } from './recipes/registry.js';
 
@@ -82,6 +84,29 @@ export function nodeParallel(opts: NodeParallelOptions = {}): ParallelProvider {
       await runJobs(file, jobs);
       out.set(new Float32Array(outSab));
       return true;
+    },
+    async eigen(cov: Float64Array, n: number) {
+      const k = wasmKernels();
+      if (!k || n < 256) return undefined;
+      // tridiagonalisation + QL on this thread; the O(n^3) rotation replay split by columns with one worker
+      const { W, d, rot } = eigenStages(k, cov, n);
+      const h = (n >> 1) & ~1, hr = n - h;
+      const rightSab = new SharedArrayBuffer(n * hr * 8);
+      const R = new Float64Array(rightSab);
+      const L = new Float64Array(n * h);
+      for (let r = 0; r < n; r++) {
+        L.set(W.subarray(r * n, r * n + h), r * h);
+        R.set(W.subarray(r * n + h, r * n + n), r * hr);
+      }
+      const idx = sharedCopy(rot.idx.subarray(0, rot.n)), cs = sharedCopy(rot.cs.subarray(0, 2 * rot.n));
+      const job = runJobs(file, [{ kind: 'replay', n, cols: hr, slice: rightSab, idx, cs, count: rot.n }]);
+      replayOnColumns(k, L, n, h, rot);
+      await job;
+      for (let r = 0; r < n; r++) {
+        W.set(L.subarray(r * h, r * h + h), r * n);
+        W.set(R.subarray(r * hr, r * hr + hr), r * n + h);
+      }
+      return finishEigen(n, W, d);
     },
   };
 }

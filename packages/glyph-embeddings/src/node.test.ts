@@ -1,6 +1,6 @@
 // Node adapter: the file cache writes temp + rename, reuses entries, and never reads back a partly written or
 // corrupt file (checksummed frame); font files from disk with errors naming the path.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,18 @@ describe('loadFontFile', () => {
     const p = join(dir, 'not-a-font.ttf');
     writeFileSync(p, 'plain text, definitely not a font');
     await expect(loadFontFile(p)).rejects.toThrow(/not-a-font\.ttf: not a TTF\/OTF\/WOFF font/);
+  });
+});
+
+const distWorker = new URL('../dist/node-worker.js', import.meta.url);
+describe.skipIf(!existsSync(distWorker))('nodeParallel (worker threads, from dist/)', () => {
+  it('scatter, eigen replay and projection on 2 workers give byte-identical matrices', async () => {
+    const dist = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('./index.js');
+    const distNode = (await import(new URL('../dist/node.js', import.meta.url).href)) as typeof import('./node.js');
+    const chars = Array.from({ length: 3000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000)) + (i % 3 ? 'a' : ''));
+    const t: TokenizerLike = { vocabSize: chars.length, fingerprint: 'par', tokenString: (i) => chars[i], isSpecial: () => false };
+    const single = await dist.buildEmbeddings(t, { recipe: 'bvv241-2-3', parallel: false });
+    const par = await dist.buildEmbeddings(t, { recipe: 'bvv241-2-3', parallel: distNode.nodeParallel({ workers: 2 }) });
+    expect(Buffer.from(par.data.buffer, par.data.byteOffset, par.data.byteLength).equals(Buffer.from(single.data.buffer, single.data.byteOffset, single.data.byteLength))).toBe(true);
   });
 });

@@ -226,41 +226,63 @@ export function tql2Rotations(n: number, d: Float64Array, e: Float64Array): Rota
 
 /** tred2 + tql2 with the inner loops in the wasm kernels (W, d, e live in the kernel memory). */
 function eigenWasm(k: WasmKernels, a: Float64Array, n: number): [Float64Array, Float64Array] {
+  const { W, d, rot } = eigenStages(k, a, n);
+  replayOnColumns(k, W, n, n, rot);
+  return [W, d];
+}
+
+/**
+ * The first two eigensolver stages: Householder tridiagonalisation (Q accumulated, W layout: row i = column i of
+ * Q) and the QL iteration on (d, e) alone. Returns W (a copy), the eigenvalues d (unsorted) and the rotation log
+ * still to be replayed on W's rows. Splitting W's columns across threads for the replay gives identical results.
+ */
+export function eigenStages(k: WasmKernels, a: Float64Array, n: number): { W: Float64Array; d: Float64Array; rot: RotationLog } {
   const wOff = 0, dOff = n * n * 8, eOff = dOff + n * 8, end = eOff + n * 8;
   k.reserve(end);
-  let W = new Float64Array(k.memory.buffer, wOff, n * n);
-  let d = new Float64Array(k.memory.buffer, dOff, n);
-  let e = new Float64Array(k.memory.buffer, eOff, n);
-  W.set(a);
-  tred2Wasm(k, W, n, d, e, wOff, dOff, eOff);
+  const Wk = new Float64Array(k.memory.buffer, wOff, n * n);
+  const d = new Float64Array(k.memory.buffer, dOff, n);
+  const e = new Float64Array(k.memory.buffer, eOff, n);
+  Wk.set(a);
+  tred2Wasm(k, Wk, n, d, e, wOff, dOff, eOff);
   const dd = Float64Array.from(d), ee = Float64Array.from(e);
-  const rot = tql2Rotations(n, dd, ee);
-  // Rotation log after W: idx (i32) then (c, s) pairs (f64, 16-byte aligned).
-  const idxOff = end, csOff = idxOff + Math.ceil((rot.n * 4) / 16) * 16;
+  const W = Float64Array.from(Wk);
+  return { W, d: dd, rot: tql2Rotations(n, dd, ee) };
+}
+
+/**
+ * Replays the rotation log on a row-major matrix M of `n` rows x `cols` columns (a column slice of W), in place,
+ * with the wasm kernel; IEEE-identical to the scalar update.
+ */
+export function replayOnColumns(k: WasmKernels, M: Float64Array, n: number, cols: number, rot: { n: number; idx: Int32Array; cs: Float64Array }): void {
+  const wOff = 0, idxOff = n * cols * 8, csOff = idxOff + Math.ceil((rot.n * 4) / 16) * 16;
   k.reserve(csOff + rot.n * 16);
-  W = new Float64Array(k.memory.buffer, wOff, n * n);
+  const Wk = new Float64Array(k.memory.buffer, wOff, n * cols);
+  Wk.set(M.subarray(0, n * cols));
   new Int32Array(k.memory.buffer, idxOff, rot.n).set(rot.idx.subarray(0, rot.n));
   new Float64Array(k.memory.buffer, csOff, 2 * rot.n).set(rot.cs.subarray(0, 2 * rot.n));
-  // Column blocks so that n rows x block stay in cache; even number of doubles per block.
-  const blockCols = Math.max(16, Math.min(256, Math.floor(131072 / n) & ~1));
-  const stride = n * 8;
-  for (let c0 = 0; c0 < n; c0 += blockCols) {
-    const c1 = Math.min(n, c0 + blockCols);
+  const blockCols = Math.max(16, Math.floor((1 << 20) / n) & ~1); // ~8 MB of W per block (L3): measured best
+  const stride = cols * 8;
+  for (let c0 = 0; c0 < cols; c0 += blockCols) {
+    const c1 = Math.min(cols, c0 + blockCols);
     const len = (c1 - c0) & ~1;
     if (len > 0) k.replay(wOff, stride, idxOff, csOff, rot.n, c0 * 8, len * 8);
     if (len < c1 - c0) {
-      // odd tail column: scalar update (same arithmetic)
-      const col = c1 - 1;
+      const col = c1 - 1; // odd tail column: scalar update (same arithmetic)
       for (let q = 0; q < rot.n; q++) {
         const c = rot.cs[2 * q], s = rot.cs[2 * q + 1];
-        const r0 = rot.idx[q] * n + col, r1 = r0 + n;
-        const hv = W[r1], v = W[r0];
-        W[r1] = s * v + c * hv;
-        W[r0] = c * v - s * hv;
+        const r0 = rot.idx[q] * cols + col, r1 = r0 + cols;
+        const hv = Wk[r1], v = Wk[r0];
+        Wk[r1] = s * v + c * hv;
+        Wk[r0] = c * v - s * hv;
       }
     }
   }
-  return [Float64Array.from(W), dd];
+  M.set(Wk);
+}
+
+/** Sorts eigenpairs (descending) and applies the sign convention; W rows are the eigenvectors. */
+export function finishEigen(n: number, W: Float64Array, d: Float64Array): SymmetricEigen {
+  return sortAndSign(n, W, d);
 }
 
 /** tred2 of this file with the O(n^3) loops as kernel calls on even-length spans (odd tail element in JS). */

@@ -4,7 +4,7 @@
 // (n-1) divisor (as sklearn); sign convention as in eigen.ts (largest-|entry| of each component positive).
 import type { RowMatrix } from '../recipes/registry.js';
 import { wasmKernels, type WasmKernels } from '../compute/kernels.js';
-import { symmetricEigen } from './eigen.js';
+import { symmetricEigen, type SymmetricEigen } from './eigen.js';
 import { scatterBitsWasm } from './fast.js';
 
 export { symmetricEigen, applySignConvention, type SymmetricEigen } from './eigen.js';
@@ -109,10 +109,20 @@ export function covarianceFromScatter(gram: Float64Array, sums: Float64Array, n:
 
 /** Fits PCA from a covariance + mean (e.g. built in parallel elsewhere), keeping k components. */
 export function pcaFromCovariance(cov: Float64Array, mean: Float64Array, samples: number, k: number | 'full'): PcaModel {
-  const dim = mean.length;
+  checkComponents(mean.length, k);
+  return pcaFromEigen(symmetricEigen(cov, mean.length), mean, samples, k);
+}
+
+function checkComponents(dim: number, k: number | 'full'): number {
   const kk = k === 'full' ? dim : k;
   if (!Number.isInteger(kk) || kk < 1 || kk > dim) throw new RangeError(`PCA: components must be an integer in 1..${dim} or 'full', got ${k}`);
-  const eig = symmetricEigen(cov, dim);
+  return kk;
+}
+
+/** Builds the model from an eigen-decomposition of the covariance (descending, sign convention applied). */
+export function pcaFromEigen(eig: SymmetricEigen, mean: Float64Array, samples: number, k: number | 'full'): PcaModel {
+  const dim = mean.length;
+  const kk = checkComponents(dim, k);
   let total = 0;
   for (let i = 0; i < dim; i++) total += Math.max(0, eig.values[i]);
   const explainedVariance = new Float64Array(kk);
