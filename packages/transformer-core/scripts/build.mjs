@@ -18,7 +18,8 @@ const external = ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', external };
 
 await build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(dist, 'index.js'), platform: 'node', mainFields: ['module', 'main'], banner: { js: banner } });
-await build({ ...common, entryPoints: [join(root, 'src/node.ts')], outfile: join(dist, 'node.js'), platform: 'node' });
+await build({ ...common, entryPoints: [join(root, 'src/node.ts')], outfile: join(dist, 'node.js'), platform: 'node', external: [...external, '@glyphlm/transformer-core'] });
+await build({ ...common, entryPoints: [join(root, 'src/head-worker.ts')], outfile: join(dist, 'head-worker.js'), platform: 'node', mainFields: ['module', 'main'], banner: { js: banner } });
 await build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(dist, 'browser.js'), platform: 'browser', external: [...external, 'node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util'] });
 
 const require = createRequire(join(root, 'package.json'));

@@ -2,6 +2,7 @@
 // own part that is folded into the shared part every MERGE_EVERY tokens, so a step costs the same whatever the
 // prompt length except for attention's reads of the cached keys and values.
 import { tf } from './tf.js';
+import { layerNormInfer } from './ops.js';
 import type { GPT } from './model.js';
 import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep } from './infer.js';
@@ -20,6 +21,13 @@ export interface GenerateOptions {
   seed?: number;
   /** Stop token id(s): generation ends when one is produced (it is not yielded). */
   stop?: number | readonly number[];
+  /** Computes the head elsewhere (Node: createHeadPool from `@glyphlm/transformer-core/node` uses both cores). */
+  headPool?: HeadPool;
+}
+
+/** Computes logits [vocab] from one final-normed hidden vector [dModel]. */
+export interface HeadPool {
+  logits(x: Float32Array): Promise<Float32Array>;
 }
 
 const MERGE_EVERY = 32;
@@ -41,26 +49,43 @@ export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOp
   if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) throw new InputError(`generate: topP must be in (0, 1], got ${opts.topP}`);
   if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) throw new InputError(`generate: topK must be a non-negative integer, got ${opts.topK}`);
   for (const s of stop) if (!Number.isInteger(s)) throw new InputError(`generate: stop id ${s} is not an integer`);
-  return stream(model, ids, maxNew, stop, rng, sopts);
+  return stream(model, ids, maxNew, stop, rng, sopts, opts.headPool);
 }
 
-async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions): AsyncGenerator<number, void, undefined> {
+async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
+  // logits of one residual row: on this backend, or the final norm here and the head in the pool
+  const rowLogits = async (x: tf.Tensor, row: number | null): Promise<Float32Array> => {
+    if (!pool) {
+      const t = headRows(model, x, row === null ? null : [row]);
+      try {
+        return (await t.data()) as Float32Array;
+      } finally {
+        t.dispose();
+      }
+    }
+    const n = tf.tidy(() => layerNormInfer(row === null ? x : tf.slice(x, [row, 0], [1, -1])));
+    try {
+      return await pool.logits((await n.data()) as Float32Array);
+    } finally {
+      n.dispose();
+    }
+  };
   if (maxNew === 0) return;
   let shared: DecodePart | null = null;
   let own: DecodePart | null = null;
-  let logits: tf.Tensor | null = null;
   try {
+    let row: Float32Array;
     {
       const r = inferStep(model, ids, 1, ids.length, null, null);
       shared = toDecodePart(r.own);
       disposePart(r.own);
-      logits = headRows(model, r.x, [ids.length - 1]);
-      r.x.dispose();
+      try {
+        row = await rowLogits(r.x, ids.length - 1);
+      } finally {
+        r.x.dispose();
+      }
     }
     for (let i = 0; i < maxNew; i++) {
-      const row = (await logits.data()) as Float32Array;
-      logits.dispose();
-      logits = null;
       const tok = sampleToken(row, sopts, rng);
       if (stop.has(tok)) return;
       yield tok;
@@ -68,8 +93,11 @@ async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<nu
       const r = decodeStep(model, tok, shared, own);
       disposeDecode(own);
       own = r.own;
-      logits = headRows(model, r.x, null);
-      r.x.dispose();
+      try {
+        row = await rowLogits(r.x, null);
+      } finally {
+        r.x.dispose();
+      }
       if (own.len >= MERGE_EVERY) {
         const merged = mergeDecode(shared, own);
         disposeDecode(shared);
@@ -79,7 +107,6 @@ async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<nu
       }
     }
   } finally {
-    logits?.dispose();
     disposeDecode(shared);
     disposeDecode(own);
   }

@@ -8,7 +8,7 @@ export {
 } from './config.js';
 export { createModel, GPT, initState, type EmbeddingMatrix, type CreateModelOptions, type LossOptions, type StateDict } from './model.js';
 export { InputError, type IdBatch } from './input.js';
-export type { GenerateOptions } from './generate.js';
+export type { GenerateOptions, HeadPool } from './generate.js';
 export type { LogprobRequest, LogprobResult, LogprobOptions } from './logprobs.js';
 export { AdamW, clipGradNorm, type AdamWOptions } from './adamw.js';
 export { WEBGPU_BINDING_LIMIT, shardSizes } from './weights.js';

@@ -47,3 +47,5 @@ export async function readCheckpointDir(
   onProgress?.({ loaded: weights.length, total: weights.length });
   return { config, weights, dir };
 }
+
+export { createHeadPool, type HeadPoolOptions } from './node-head-pool.js';
