@@ -21,7 +21,7 @@ export interface Bvv241Options {
   lossless?: boolean;
 }
 
-interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; word0: Uint32Array; word1: Uint32Array }
+interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; words: Uint32Array }
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -217,7 +217,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   }
 
   /**
-   * Fast path: concatenates each token's UTF-8 bytes (up to 8 bytes written as two 32-bit words) and decodes once
+   * Fast path: concatenates each token's UTF-8 bytes (up to 16 bytes written as 32-bit words) and decodes once
    * with TextDecoder. Returns null if a lossless escape yields a lone surrogate, which UTF-8 cannot carry.
    */
   private decodeUtf8(ids: ArrayLike<number>): string | null {
@@ -227,16 +227,20 @@ export class Bvv241Tokenizer implements Tokenizer {
     let view = new DataView(out.buffer);
     let k = 0;
     const escFirst = this.lossless ? FILLER_FIRST : V; // no id is an escape outside lossless mode
-    const { lens, word0, word1 } = u;
+    const { lens, words } = u;
     for (let i = 0; i < n; i++) {
       const id = ids[i];
       if (!(id >= 0 && id < V && (id | 0) === id)) badId(id, i, V);
-      if (k + 8 > out.length) { out = grow8(out, k + 8); view = new DataView(out.buffer); }
+      if (k + 16 > out.length) { out = grow8(out, k + 16); view = new DataView(out.buffer); }
       const len = lens[id];
       const escape = id >= escFirst && id <= FILLER_LAST;
-      if (len <= 8 && !escape) {
-        view.setUint32(k, word0[id], true);
-        view.setUint32(k + 4, word1[id], true);
+      if (len <= 16 && !escape) {
+        const w = id * 4;
+        view.setUint32(k, words[w], true);
+        if (len > 4) {
+          view.setUint32(k + 4, words[w + 1], true);
+          if (len > 8) { view.setUint32(k + 8, words[w + 2], true); view.setUint32(k + 12, words[w + 3], true); }
+        }
         k += len;
         continue;
       }
@@ -289,7 +293,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     return unitsToString(out, k, loneSurrogates);
   }
 
-  /** Every token's UTF-8 bytes: a pool with offsets, lengths, and the first 8 bytes as two little-endian words. */
+  /** Every token's UTF-8 bytes: a pool with offsets, lengths, and the first 16 bytes as four little-endian words. */
   private utf8Pool(): Utf8Pool {
     if (!this.s.utf8) {
       const t = this.s.layout.tokens, V = t.length;
@@ -298,16 +302,14 @@ export class Bvv241Tokenizer implements Tokenizer {
       const offsets = new Int32Array(V + 1);
       for (let id = 0; id < V; id++) offsets[id + 1] = offsets[id] + each[id].length;
       const bytes = new Uint8Array(offsets[V]);
-      const lens = new Uint8Array(V), word0 = new Uint32Array(V), word1 = new Uint32Array(V);
+      const lens = new Uint8Array(V), words = new Uint32Array(V * 4);
       for (let id = 0; id < V; id++) {
         const b = each[id];
         bytes.set(b, offsets[id]);
         lens[id] = Math.min(255, b.length);
-        for (let j = 0; j < Math.min(8, b.length); j++) {
-          if (j < 4) word0[id] |= b[j] << (8 * j); else word1[id] |= b[j] << (8 * (j - 4));
-        }
+        for (let j = 0; j < Math.min(16, b.length); j++) words[id * 4 + (j >> 2)] |= b[j] << (8 * (j & 3));
       }
-      this.s.utf8 = { offsets, bytes, lens, word0, word1 };
+      this.s.utf8 = { offsets, bytes, lens, words };
     }
     return this.s.utf8;
   }
