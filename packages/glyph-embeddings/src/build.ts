@@ -35,8 +35,11 @@ export interface BuildOptions extends RecipeOptions {
   /** Font for visual recipes (default: defaultFont(), UnifontEX). */
   font?: GlyphFont;
   onProgress?: ProgressFn;
-  /** A cache store (Node: fileCacheStore(dir) from `@glyphlm/glyph-embeddings/node`). */
-  cache?: CacheStore;
+  /**
+   * A cache store (Node: fileCacheStore(dir) from `@glyphlm/glyph-embeddings/node`), or `true` for the Node
+   * adapter's default folder ($GLYPHLM_CACHE or ~/.cache/glyphlm/embeddings).
+   */
+  cache?: CacheStore | true;
   /**
    * Projection backend: 'auto' (bit rows: the SIMD wasm kernel, same bytes in Node and browsers; float rows:
    * float64 JS below ~2^31 multiply-adds, else tfjs-wasm matMul), 'js' (always float64 JS) or 'wasm' (tfjs-wasm).
@@ -90,9 +93,15 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
     fonts: fonts.map((f) => f.hash), seed: opts.seed, components: opts.components, extra: recipe.cacheKey?.(options),
   };
   let key: string | undefined;
-  if (opts.cache) {
+  let store: CacheStore | undefined;
+  if (opts.cache === true) {
+    const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+    if (!proc?.versions?.node) throw new GlyphEmbeddingsError('buildEmbeddings: cache: true needs Node; pass a CacheStore in browsers');
+    store = (await import('./node.js')).fileCacheStore();
+  } else store = opts.cache;
+  if (store) {
     key = await cacheKey(keyParts);
-    const raw = await opts.cache.get(key);
+    const raw = await store.get(key);
     if (raw) {
       const { payload } = await unframeCacheEntry(raw);
       if (payload) {
@@ -106,7 +115,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
           /* unreadable: rebuild */
         }
       }
-      await opts.cache.delete?.(key);
+      await store.delete?.(key);
     }
   }
 
@@ -180,9 +189,9 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
     },
   };
   const result: BuildResult = { rows: rows.rows, dim, data, meta };
-  if (opts.cache && key) {
+  if (store && key) {
     const { timings: _t, ...persist } = meta;
-    await opts.cache.put(key, await frameCacheEntry(toSafetensors({ ...result, meta: persist })));
+    await store.put(key, await frameCacheEntry(toSafetensors({ ...result, meta: persist })));
   }
   return result;
 }
