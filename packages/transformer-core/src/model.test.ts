@@ -9,6 +9,7 @@ import {
 import { referenceLogits, referenceLoss } from './reference.js';
 import { Rng } from './rng.js';
 import { shardSizes } from './weights.js';
+import { sampleToken, topKIndices } from './sampling.js';
 
 tf.env().set('IS_TEST', false);
 const tiny = presets['test-tiny']; // V 97, nEmbed 16, d 32, 2 layers, 4 heads, block 64
@@ -76,6 +77,33 @@ describe('config', () => {
     expect(shardSizes(10, 4, 12)).toEqual([3, 3, 3, 1]);
     expect(shardSizes(65536, 4096, 128 * 1024 * 1024)).toEqual([32768, 32768]);
     expect(shardSizes(65536, 4096, Infinity)).toEqual([65536]);
+  });
+});
+
+describe('sampling', () => {
+  it('top-k keeps exactly the k best, top-p the smallest nucleus, greedy the argmax; seeded', () => {
+    const rng = new Rng(9);
+    const row = rng.normal(new Float32Array(5000), 2);
+    const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]);
+    expect(topKIndices(row, 40)).toEqual(order.slice(0, 40));
+    expect(sampleToken(row, {}, new Rng(1))).toBe(order[0]);
+    const seen = new Set<number>();
+    const r1 = new Rng(3);
+    for (let i = 0; i < 3000; i++) seen.add(sampleToken(row, { temperature: 1.5, topK: 7 }, r1));
+    expect([...seen].every((t) => order.slice(0, 7).includes(t))).toBe(true);
+    expect(seen.size).toBe(7);
+    // nucleus: softmax mass of the kept set reaches p, one fewer would not
+    const p = Array.from(row, (v) => Math.exp(v - row[order[0]]));
+    const z = p.reduce((a, b) => a + b, 0);
+    let cum = 0;
+    let nKeep = 0;
+    while (cum < 0.5) cum += p[order[nKeep++]] / z;
+    const seenP = new Set<number>();
+    const r2 = new Rng(4);
+    for (let i = 0; i < 3000; i++) seenP.add(sampleToken(row, { temperature: 1, topP: 0.5 }, r2));
+    expect(Math.max(...[...seenP].map((t) => order.indexOf(t)))).toBeLessThan(nKeep);
+    const a = Array.from({ length: 20 }, (_, i) => sampleToken(row, { temperature: 1, topK: 50 }, new Rng(i)));
+    expect(Array.from({ length: 20 }, (_, i) => sampleToken(row, { temperature: 1, topK: 50 }, new Rng(i)))).toEqual(a);
   });
 });
 

@@ -17,6 +17,43 @@ export function argmax(row: Float32Array): number {
   return best;
 }
 
+/** Indices of the k largest values, sorted by value descending (ties: lower index first). One pass, O(V log k). */
+export function topKIndices(row: Float32Array, k: number): number[] {
+  // min-heap of (value, index) with the worst kept element at the root
+  const hv = new Float64Array(k);
+  const hi = new Int32Array(k);
+  let n = 0;
+  const worse = (a: number, b: number) => hv[a] < hv[b] || (hv[a] === hv[b] && hi[a] > hi[b]);
+  const swap = (a: number, b: number) => {
+    const tv = hv[a]; hv[a] = hv[b]; hv[b] = tv;
+    const ti = hi[a]; hi[a] = hi[b]; hi[b] = ti;
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && worse(l, m)) m = l;
+      if (r < n && worse(r, m)) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (n < k) {
+      hv[n] = v; hi[n] = i; n++;
+      for (let c = n - 1; c > 0;) { const p = (c - 1) >> 1; if (worse(c, p)) { swap(c, p); c = p; } else break; }
+    } else if (v > hv[0]) {
+      hv[0] = v; hi[0] = i;
+      down(0);
+    }
+  }
+  const out = Array.from({ length: n }, (_, j) => j).sort((a, b) => hv[b] - hv[a] || hi[a] - hi[b]).map((j) => hi[j]);
+  return out;
+}
+
 /** Picks a token id from `row` (logits over the vocabulary). */
 export function sampleToken(row: Float32Array, opts: SampleOptions, rng: Rng): number {
   const temperature = opts.temperature ?? 0;
@@ -25,17 +62,11 @@ export function sampleToken(row: Float32Array, opts: SampleOptions, rng: Rng): n
   const topK = opts.topK && opts.topK > 0 ? Math.min(opts.topK, V) : V;
   const topP = opts.topP ?? 1;
   let idx: number[];
-  if (topK < V || topP < 1) {
-    // candidates sorted by logit, descending; for top-k only the k best are sorted
+  if (topK < V) {
+    idx = topKIndices(row, topK);
+  } else if (topP < 1) {
     idx = Array.from({ length: V }, (_, i) => i);
-    if (topK < V) {
-      let thr = -Infinity;
-      const sorted = Float32Array.from(row).sort();
-      thr = sorted[V - topK];
-      idx = idx.filter((i) => row[i] >= thr);
-    }
     idx.sort((a, b) => row[b] - row[a] || a - b);
-    if (idx.length > topK) idx.length = topK;
   } else {
     idx = Array.from({ length: V }, (_, i) => i);
   }
