@@ -53,6 +53,20 @@ describe('fileCacheStore', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.glmcache'))).toHaveLength(2);
   });
 
+  it('cache: true uses $GLYPHLM_CACHE', async () => {
+    const sub = join(dir, 'env');
+    const prev = process.env.GLYPHLM_CACHE;
+    process.env.GLYPHLM_CACHE = sub;
+    try {
+      const t2 = { ...tok, fingerprint: 'tiny-env' };
+      await buildEmbeddings(t2, { recipe: 'bvv241-2-3', cache: true });
+      expect(readdirSync(sub).filter((f) => f.endsWith('.glmcache'))).toHaveLength(1);
+      expect((await buildEmbeddings(t2, { recipe: 'bvv241-2-3', cache: true })).meta.cacheHit).toBe(true);
+    } finally {
+      if (prev === undefined) delete process.env.GLYPHLM_CACHE; else process.env.GLYPHLM_CACHE = prev;
+    }
+  });
+
   it('rejects keys that are not hex digests', () => {
     expect(() => fileCacheStore(dir).pathOf('../etc/passwd')).toThrow(/bad cache key/);
   });
