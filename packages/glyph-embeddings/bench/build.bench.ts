@@ -2,10 +2,13 @@
 // (tokenizer, font load, outlines, raster+augment+bits, scatter, eigen, projection, normalise), CPU time, glyphs/s,
 // a fidelity spot check (cosines vs float64 centred bits on 2,000 pairs), and the ratio to the author's Python
 // pipeline (Pillow + scikit-learn, 37.1 s = 24.1 s render + 13.0 s PCA for bvv241-2-3 on this machine kind;
-// ../shared/docs/baselines.md §3 — Python/Pillow/sklearn are not installed here, so that figure is the documented one).
+// ../shared/docs/baselines.md §3), and — where /usr/bin/python3 has Pillow + numpy — a Python peer measured in the
+// same run (bench/python_ref.py: Pillow render + LAPACK SVD PCA) with a bit-for-bit parity check of all rows.
 // Usage: pnpm bench [2-3,max,abs]   (env BENCH_RECIPES works too; runs `pnpm build` first). Needs Debian fonts-unifont.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const UNIFONT = '/usr/share/fonts/opentype/unifont/unifont.otf';
@@ -56,6 +59,19 @@ async function child(variant: string): Promise<void> {
     const i = g.uint32() % N, j = g.uint32() % N;
     worst = Math.max(worst, Math.abs(cos(row(i), 0, row(j), 0) - cos(m.data, i * dim, m.data, j * dim)));
   }
+  if (process.env.BENCH_BITS_OUT) {
+    // our polar bit rows as hex, one per token (parity with the Python/Pillow peer), and the token strings
+    const lines: string[] = [];
+    const bits = new Uint8Array(dim);
+    for (let r = 0; r < N; r++) {
+      for (let k = 0; k < dim; k++) bits[k] = (R.words[r * R.wordsPerRow + (k >> 5)] >>> (k & 31)) & 1;
+      let h = '';
+      for (let k = 0; k < dim; k += 4) h += ((bits[k] << 3) | (bits[k + 1] << 2) | (bits[k + 2] << 1) | bits[k + 3]).toString(16);
+      lines.push(h);
+    }
+    writeFileSync(process.env.BENCH_BITS_OUT, lines.join('\n') + '\n');
+    writeFileSync(`${process.env.BENCH_BITS_OUT}.tokens.json`, JSON.stringify(Array.from({ length: N }, (_, i) => tok.tokenString(i))));
+  }
   const out = {
     variant, rows: N, dim, total, totalCpu: cpu(), buildWall, buildCpu, stages, worst, missing: m.meta.missingGlyphTokens,
     glyphsPerSec: N / (t.rows / 1000), rasterGlyphsPerSec: cps.size / stages.find((s) => s[0].startsWith('outlines'))![1],
@@ -73,8 +89,16 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   console.log(`glyph-embeddings bench: cold-start full builds, GNU Unifont 15.0.01, ${new Date().toISOString()}`);
   console.log(`reference: Python Pillow + scikit-learn, bvv241-2-3 = ${PY.total} s (render ${PY.render} s + PCA ${PY.pca} s), documented figure`);
+  const py = process.env.PYTHON ?? '/usr/bin/python3';
+  const havePy = process.env.BENCH_PYTHON !== '0' && spawnSync(py, ['-c', 'import PIL, numpy'], { stdio: 'ignore' }).status === 0;
+  console.log(havePy ? `Python peer: ${py} (Pillow + numpy LAPACK SVD = sklearn's full solver) measured in this run` : 'Python peer: not available (needs python3 with Pillow + numpy); using the documented figure');
+  const tmp = mkdtempSync(join(tmpdir(), 'glyphlm-bench-'));
   for (const v of want) {
-    const txt = execFileSync(process.execPath, ['--max-old-space-size=12000', self, '--child', v], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+    const runPy = havePy && (v !== 'abs' || process.env.BENCH_PYTHON_ABS === '1');
+    const bitsOut = join(tmp, `ours-${v}.txt`);
+    const txt = execFileSync(process.execPath, ['--max-old-space-size=12000', self, '--child', v], {
+      encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(runPy ? { BENCH_BITS_OUT: bitsOut } : {}) },
+    });
     const line = txt.split('\n').find((l) => l.startsWith('@@RESULT '));
     if (!line) { console.log(`bvv241-${v}: no result`); continue; }
     const r = JSON.parse(line.slice(9));
@@ -87,11 +111,24 @@ async function main(): Promise<void> {
     const render = r.stages.find((s: [string]) => s[0] === 'raster+augment+bits')[1];
     const pca = ['scatter X^T X', 'eigen (full rank)', 'projection', 'L2 normalise'].reduce((a, n) => a + r.stages.find((s: [string]) => s[0] === n)[1], 0);
     if (v === '2-3') {
-      console.log(`  vs Python 37.1 s: total ${(PY.total / r.total).toFixed(2)}x faster; render ${(PY.render / render).toFixed(1)}x; PCA+normalise ${(PY.pca / pca).toFixed(2)}x`);
-    } else {
-      console.log(`  vs Python 2-3 figure scaled by work: ${(PY.total / r.total).toFixed(2)}x (no Python figure for this variant)`);
+      console.log(`  vs documented Python 37.1 s: total ${(PY.total / r.total).toFixed(2)}x faster; render ${(PY.render / render).toFixed(1)}x; PCA+normalise ${(PY.pca / pca).toFixed(2)}x`);
+    }
+    if (runPy) {
+      const pyOut = join(tmp, `py-${v}.txt`);
+      const res = spawnSync(py, [fileURLToPath(new URL('../bench/python_ref.py', import.meta.url)), v, `${bitsOut}.tokens.json`, pyOut], {
+        encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SKIP_PCA: v === 'abs' ? '1' : '0' },
+      });
+      const pj = res.status === 0 ? JSON.parse(res.stdout.trim().split('\n').pop()!) : null;
+      if (!pj) { console.log(`  Python peer failed: ${res.stderr.slice(-300)}`); continue; }
+      const a = readFileSync(bitsOut, 'utf8').split('\n'), b = readFileSync(pyOut, 'utf8').split('\n');
+      let diff = 0;
+      for (let i = 0; i < r.rows; i++) if (a[i] !== b[i]) diff++;
+      console.log(`  Python peer (same run): render ${pj.render.toFixed(1)} s${pj.pca != null ? `, PCA+normalise ${pj.pca.toFixed(1)} s, total ${pj.total.toFixed(1)} s` : ' (PCA skipped)'}`);
+      console.log(`  ratio: render ${(pj.render / render).toFixed(1)}x${pj.pca != null ? `, PCA+normalise ${(pj.pca / pca).toFixed(2)}x, cold total ${(pj.total / r.total).toFixed(2)}x faster than Python` : ''}`);
+      console.log(`  bit parity with Pillow on all ${r.rows} tokens: ${diff === 0 ? 'identical' : `${diff} rows differ`}`);
     }
   }
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 await main();
