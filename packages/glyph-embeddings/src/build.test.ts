@@ -6,6 +6,7 @@ import { bvv241 } from '@glyphlm/unicode-tokenizer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEmbeddings } from './build.js';
 import { memoryCacheStore } from './cache.js';
+import { defaultFont } from './font/default.js';
 import { loadFont, type GlyphFont } from './font/font.js';
 import { MT19937 } from './random/mt19937.js';
 import { polarBits } from './recipes/polar.js';
@@ -92,6 +93,20 @@ describe.skipIf(!haveFont)('buildEmbeddings bvv241-2-3', () => {
     expect(m.meta.missingGlyphTokens).toBe(4);
     expect(m.meta.missingCodePoints).toEqual(['U+FFFE', 'U+1F600', 'U+D800']);
     expect(m.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('fallbackFonts: code points the primary font lacks come from the next font (then they are not missing)', async () => {
+    const ex = await defaultFont(); // UnifontEX has emoji, GNU Unifont's BMP face does not
+    const strings = ['\u{1F600}', 'A\u{1F600}', '\uFFFE'];
+    const t: TokenizerLike = { vocabSize: 3, fingerprint: 'fallback-test', tokenString: (i) => strings[i], isSpecial: () => false };
+    const alone = await buildEmbeddings(t, { recipe: 'bvv241-2-3', font });
+    const chained = await buildEmbeddings(t, { recipe: 'bvv241-2-3', font, fallbackFonts: [ex] });
+    expect(alone.meta.missingGlyphTokens).toBe(3);
+    expect(chained.meta.missingGlyphTokens).toBe(1); // U+FFFE is in neither font
+    const notdef = renderToken(font, '\u{1F600}');
+    const viaEx = renderToken(font, '\u{1F600}', { fallbackFonts: [ex] });
+    expect(viaEx.data.filter((v) => v === 0).length).toBeGreaterThan(notdef.data.filter((v) => v === 0).length + 50);
+    expect(chained.meta.fontHash).toBe(`${font.hash},${ex.hash}`);
   });
 
   it('caches under tokenizer + font + recipe and reuses the entry; a corrupt entry is rebuilt', async () => {
