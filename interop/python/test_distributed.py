@@ -54,9 +54,10 @@ class DistributedTest(unittest.TestCase):
                     _, loss = ref(w[:, :-1], w[:, 1:])
                     loss.backward()
                     opt.step()
+                # float32 all-reduce sums in another order than one process does; 1e-5 is <1% of one update (lr 3e-3)
                 a, b = ref.state_dict(), got.state_dict()
                 for k in a:
-                    self.assertLess((a[k] - b[k]).abs().max().item(), 1e-6, f"{emb} {k}")
+                    self.assertLess((a[k] - b[k]).abs().max().item(), 1e-5, f"{emb} {k}")
                 start, _ = checkpoint.load(ck)
                 same = torch.equal(start.state_dict()["tok_embedding.weight"], b["tok_embedding.weight"])
                 self.assertEqual(same, emb == "frozen")
