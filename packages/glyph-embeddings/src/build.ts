@@ -91,6 +91,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   const keyParts = {
     v: BUILD_VERSION, recipe: recipe.name, tokenizer: tok.fingerprint, vocab: tok.vocabSize,
     fonts: fonts.map((f) => f.hash), seed: opts.seed, components: opts.components, extra: recipe.cacheKey?.(options),
+    compute: opts.compute ?? 'auto', // 'js' (float64) and the kernels (f32 sums) differ in the last bits
   };
   let key: string | undefined;
   let store: CacheStore | undefined;
