@@ -5,7 +5,7 @@
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # libopenblas0-pthread: without it Debian's torch uses the reference BLAS (~2 GFLOP/s instead of ~150), an unfair peer.
-APT_PACKAGES="fonts-unifont unifont chromium python3-torch python3-numpy libopenblas0-pthread"
+APT_PACKAGES="fonts-unifont unifont chromium python3-torch python3-numpy python3-pil libopenblas0-pthread"
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ] && command -v apt-get >/dev/null; then
