@@ -186,10 +186,7 @@ export class Bvv241Tokenizer implements Tokenizer {
       if (j === to || !pairs.has(text.charCodeAt(j - 1), c)) {
         const len = j - start;
         if (len === 1) out[k++] = this.s.charId[text.charCodeAt(start)];
-        else if (len <= LINEAR_FROM) {
-          const hit = this.cache.get(text, start, j, hash, out, k);
-          k = hit >= 0 ? hit : this.mergeInto(text, start, j, hash, out, k);
-        } else k = this.mergeInto(text, start, j, hash, out, k);
+        else k = this.mergeInto(text, start, j, hash, out, k, false);
         start = j; hash = WordCache.SEED;
       }
       hash = WordCache.step(hash, c);
@@ -197,7 +194,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     return k;
   }
 
-  private mergeInto(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
+  private mergeInto(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number, cache = true): number {
     const len = to - from;
     if (this.scratch.length < len) this.scratch = new Int32Array(Math.max(len, this.scratch.length * 2));
     const ids = this.scratch;
@@ -206,7 +203,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     const m = len > LINEAR_MERGE_FROM && this.s.lengthOrdered
       ? mergeWordLinear(this.s.table, ids, len, this.s.merges.length)
       : mergeWord(this.s.table, ids, len);
-    this.cache.set(text, from, to, hash, ids, m);
+    if (cache) this.cache.set(text, from, to, hash, ids, m);
     for (let j = 0; j < m; j++) out[k + j] = ids[j];
     return k + m;
   }
