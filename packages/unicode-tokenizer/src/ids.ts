@@ -1,28 +1,4 @@
-// Growable id buffer for encoders, and id validation for decoders.
-
-export class IdBuffer {
-  private buf: Uint32Array;
-  length = 0;
-  constructor(capacity: number) { this.buf = new Uint32Array(Math.max(16, capacity)); }
-  push(id: number): void {
-    if (this.length === this.buf.length) this.grow(this.length + 1);
-    this.buf[this.length++] = id;
-  }
-  pushAll(ids: ArrayLike<number>, n = ids.length): void {
-    if (this.length + n > this.buf.length) this.grow(this.length + n);
-    for (let k = 0; k < n; k++) this.buf[this.length + k] = ids[k];
-    this.length += n;
-  }
-  private grow(min: number): void {
-    const next = new Uint32Array(Math.max(min, this.buf.length * 2));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-  /** The ids, trimmed to length (a copy only when the buffer is oversized). */
-  result(): Uint32Array {
-    return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
-  }
-}
+// Id validation for decoders, text validation for encoders, and UTF-16 units -> string.
 
 /** Throws a RangeError naming the first id that is not an integer in [0, vocabSize). */
 export function checkIds(ids: ArrayLike<number>, vocabSize: number): void {

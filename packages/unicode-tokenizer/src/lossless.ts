@@ -18,27 +18,22 @@ export function needsEscape(cp: number): boolean {
   return cp > 0xffff || (cp >= 0xd800 && cp < 0xf900) || cp === 0xffff;
 }
 
-/** Writes the escape ids of `cp` into out at k; returns the new k. */
+/** Writes the escape ids of `cp` (a lone surrogate unit, PUA, U+FFFF or astral code point) into out at k; returns the new k. */
 export function escapeInto(cp: number, out: Uint32Array, k: number): number {
-  escapeIds(cp, { push(id: number) { out[k++] = id; } });
-  return k;
-}
-
-/** Appends the escape ids of `cp` (a lone surrogate unit, PUA, U+FFFF or astral code point) to `out`. */
-export function escapeIds(cp: number, out: { push(id: number): void }): void {
   let v: number;
   if (cp <= 0xffff) v = cp === 0xffff ? 8448 : cp - 0xd800; // D800..F8FF -> 0..8447
   else if (cp >= EMOJI_FIRST && cp < EMOJI_END) v = 8449 + (cp - EMOJI_FIRST);
   else {
     const w = cp < EMOJI_FIRST ? cp - 0x10000 : cp - 0x10000 - 0xb00;
     const b2 = ESCAPE_BASE * ESCAPE_BASE;
-    out.push(FILLER_FIRST + ESCAPE_SHORT_LEADS + Math.floor(w / b2));
-    out.push(FILLER_FIRST + (Math.floor(w / ESCAPE_BASE) % ESCAPE_BASE));
-    out.push(FILLER_FIRST + (w % ESCAPE_BASE));
-    return;
+    out[k++] = FILLER_FIRST + ESCAPE_SHORT_LEADS + Math.floor(w / b2);
+    out[k++] = FILLER_FIRST + (Math.floor(w / ESCAPE_BASE) % ESCAPE_BASE);
+    out[k++] = FILLER_FIRST + (w % ESCAPE_BASE);
+    return k;
   }
-  out.push(FILLER_FIRST + Math.floor(v / ESCAPE_BASE));
-  out.push(FILLER_FIRST + (v % ESCAPE_BASE));
+  out[k++] = FILLER_FIRST + Math.floor(v / ESCAPE_BASE);
+  out[k++] = FILLER_FIRST + (v % ESCAPE_BASE);
+  return k;
 }
 
 const digit = (id: number | undefined) =>

@@ -1,7 +1,7 @@
 // Loads any Hugging Face tokenizer.json (BPE incl. byte-level GPT-2 style, WordLevel, WordPiece, Unigram) behind the
 // glyphlm Tokenizer interface: added tokens -> normalizer -> pre-tokenizer -> model (-> optional post-processor).
 import type { Tokenizer } from '../types.js';
-import { IdBuffer, checkIds, checkText } from '../ids.js';
+import { checkIds, checkText } from '../ids.js';
 import { sha256String } from '../sha256.js';
 import { TokenizerJsonError, arr, bool, int, obj, str, type Json } from './fields.js';
 import { buildNormalizer, type Normalizer } from './normalizers.js';
@@ -110,9 +110,7 @@ export class HuggingFaceTokenizer implements Tokenizer {
       atStart = false;
     }
     const final = this.addSpecial && this.postProcessor ? this.postProcessor(ids) : ids;
-    const buf = new IdBuffer(final.length);
-    buf.pushAll(final);
-    return buf.result();
+    return Uint32Array.from(final);
   }
 
   decode(ids: ArrayLike<number>): string {
