@@ -1,7 +1,8 @@
 // pnpm bench: training (forward + backward + AdamW) tokens/s and MFU against the wasm matMul ceiling measured in
 // this run, for the small presets with frozen and trainable embeddings; generation tokens/s at batch 1; and the
 // PyTorch twin (interop/python/twin.py bench, Debian torch on 2 threads) on the same configs, with the ratios.
-// Env: BENCH_STEPS (timed training steps, default 2), BENCH_TORCH=0 to skip PyTorch, BENCH_ONLY=<preset>.
+// Env: BENCH_STEPS (timed training steps, default 3, median), BENCH_TORCH=0 to skip PyTorch, BENCH_ONLY=<preset>,
+// BENCH_TRAIN=0 for generation only, BENCH_DP=0 to skip the 2-worker training.
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { createHeadPool } from '../dist/node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const twin = join(here, '../../../interop/python/twin.py');
-const STEPS = Number(process.env.BENCH_STEPS ?? 2);
+const STEPS = Number(process.env.BENCH_STEPS ?? 3);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
@@ -77,18 +78,21 @@ async function genBench(name, promptLen, newTokens) {
   const m = createModel(cfg, { embedding: 'trainable', seed: 1 });
   const prompt = Array.from({ length: promptLen }, (_, i) => (i * 7919 + 3) % cfg.vocabSize);
   const pool = await createHeadPool(m, { workers: 1 });
-  const rates = { one: [], two: [] };
+  // fused: the default (wasm SIMD decoder, 1 core); two: fused + the head split over 2 threads (Node head pool);
+  // tfjs: fastDecode off (the same math as tfjs ops, for comparison)
+  const modes = { fused: {}, two: { headPool: pool }, tfjs: { fastDecode: false } };
+  const rates = { fused: [], two: [], tfjs: [] };
   for (let r = 0; r < 3; r++) {
-    for (const [k, headPool] of [['one', undefined], ['two', pool]]) {
+    for (const [k, o] of Object.entries(modes)) {
       const t0 = performance.now();
       let n = 0;
-      for await (const _ of m.generate(prompt, { maxNewTokens: newTokens, headPool })) n++;
+      for await (const _ of m.generate(prompt, { maxNewTokens: newTokens, ...o })) n++;
       rates[k].push(n / ((performance.now() - t0) / 1000));
     }
   }
   await pool.close();
   m.dispose();
-  return { one: median(rates.one), two: median(rates.two) };
+  return { fused: median(rates.fused), tfjs: median(rates.tfjs), two: median(rates.two) };
 }
 
 // Both cores: 2 worker threads, each with its own wasm instance and half the batch; gradients averaged in JS.
@@ -142,7 +146,7 @@ function torchBench(name, B, kind, promptLen, newTokens) {
     const cfgPath = join(dir, 'config.json');
     writeFileSync(cfgPath, JSON.stringify({ ...presets[name], ropeBase: 10000, dropout: 0, embedding: kind }));
     const out = execFileSync('/usr/bin/python3', [twin, 'bench', '--config', cfgPath, '--prompt-len', String(promptLen),
-      '--new-tokens', String(newTokens), '--batch', String(B), '--train-steps', String(STEPS), '--threads', '2'],
+      '--new-tokens', String(newTokens), '--batch', String(B), '--train-steps', String(process.env.BENCH_TRAIN === '0' ? 0 : STEPS), '--threads', '2'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900000 });
     return JSON.parse(out.trim().split('\n').pop());
   } catch (e) {
@@ -165,7 +169,12 @@ for (const r of runs) {
   const promptLen = 16;
   const newTokens = cfg.blockSize - promptLen;
   const gen = await genBench(r.name, promptLen, newTokens);
-  console.log(`${r.name} generation, batch 1, prompt ${promptLen}, ${newTokens} new tokens (greedy, KV cache): ${fmt(gen.one)} tok/s; head split over 2 threads: ${fmt(gen.two)} tok/s`);
+  console.log(`${r.name} generation, batch 1, prompt ${promptLen}, ${newTokens} new tokens (greedy, KV cache): fused wasm decoder ${fmt(gen.fused)} tok/s on 1 core (the default), ${fmt(gen.two)} tok/s with the head on 2 threads; tfjs ops ${fmt(gen.tfjs)} tok/s`);
+  if (process.env.BENCH_TRAIN === '0') {
+    const py = torchBench(r.name, r.B, 'trainable', promptLen, newTokens);
+    rows.push({ ...r, kind: 'generation only', ts: { tps: NaN, gflops: NaN }, dp: null, gen, py, params: parameterCount(cfg) });
+    continue;
+  }
   for (const kind of ['frozen', 'trainable']) {
     const ts = await trainBench(r.name, r.B, kind);
     const dp = process.env.BENCH_DP === '0' ? null : await dataParallelBench(r.name, r.B, kind);
@@ -180,13 +189,13 @@ const ceil1 = matmulCeiling();
 const ceiling = Math.max(ceil0, ceil1);
 console.log(`wasm matMul ceiling again after the runs: ${fmt(ceil1)} GFLOP/s; MFU below uses the higher, ${fmt(ceiling)}`);
 console.log('');
-console.log('| config | embedding | batch x T | TS train tok/s (1 core) | model GFLOP/s | MFU vs wasm ceiling | TS 2 workers tok/s | torch train tok/s (2 thr) | TS/torch (1 core) | TS 2 workers/torch | TS gen tok/s (b1, 1 core / 2) | torch gen tok/s | TS/torch gen (best) |');
+console.log('| config | embedding | batch x T | TS train tok/s (1 core) | model GFLOP/s | MFU vs wasm ceiling | TS 2 workers tok/s | torch train tok/s (2 thr) | TS/torch (1 core) | TS 2 workers/torch | TS gen tok/s b1: 1 core / 2 threads (tfjs ops) | torch gen tok/s (2 thr) | TS/torch gen: 1 core / 2 threads |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const pt = r.py && !r.py.error ? r.py.trainTokensPerSec : NaN;
   const pg = r.py && !r.py.error ? r.py.generateTokensPerSec : NaN;
   const dpt = r.dp ? r.dp.tps : NaN;
-  console.log(`| ${r.name} | ${r.kind} | ${r.B} x ${presets[r.name].blockSize} | ${fmt(r.ts.tps, 0)} | ${fmt(r.ts.gflops)} | ${fmt((100 * r.ts.gflops) / ceiling, 0)}% | ${fmt(dpt, 0)} | ${fmt(pt, 0)} | ${fmt(r.ts.tps / pt, 2)} | ${fmt(dpt / pt, 2)} | ${fmt(r.gen.one)} / ${fmt(r.gen.two)} | ${fmt(pg)} | ${fmt(Math.max(r.gen.one, r.gen.two) / pg, 2)} |`);
+  console.log(`| ${r.name} | ${r.kind} | ${r.B} x ${presets[r.name].blockSize} | ${fmt(r.ts.tps, 0)} | ${fmt(r.ts.gflops)} | ${fmt((100 * r.ts.gflops) / ceiling, 0)}% | ${fmt(dpt, 0)} | ${fmt(pt, 0)} | ${fmt(r.ts.tps / pt, 2)} | ${fmt(dpt / pt, 2)} | ${fmt(r.gen.fused)} / ${fmt(r.gen.two)} (${fmt(r.gen.tfjs)}) | ${fmt(pg)} | ${fmt(r.gen.fused / pg, 2)} / ${fmt(r.gen.two / pg, 2)} |`);
 }
 console.log('\ntargets: training >= 50% of the wasm matMul ceiling; generation at batch 1 >= 3x the PyTorch twin.');
 console.log('reference (baselines.md, quiet machine): torch 1.13 KV-cache generation of bvv-tiny 33.5 tok/s; torch training shakespeare-char B4 577, B8 894 tok/s; bvv-tiny B8 450/447 tok/s.');

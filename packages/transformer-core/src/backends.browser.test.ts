@@ -1,6 +1,7 @@
 // Backend agreement in Chromium: one checkpoint (made in the page) gives the same logits (1e-3) on cpu, wasm and
 // webgpu; generation and scoring agree and leave no tensors behind.
 import { describe, it, expect } from 'vitest';
+import { WasmDecoder } from './fast-decode/wasm-decoder.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -36,6 +37,12 @@ describe('in chromium', () => {
       const logits = await m.logits(ids);
       const gen: number[] = [];
       for await (const t of m.generate([1, 2, 3], { maxNewTokens: 4 })) gen.push(t);
+      if (be === 'wasm') {
+        // the page's wasm heap takes the fused decoder too, and it streams what the tfjs path streams
+        expect(WasmDecoder.supports(m)).toBe(true);
+        const run = async (fastDecode: boolean) => { const r: number[] = []; for await (const t of m.generate([9, 8, 7], { maxNewTokens: 40, fastDecode })) r.push(t); return r; };
+        expect(await run(true)).toEqual(await run(false));
+      }
       const lp = (await m.logprobs([{ context: [1, 2, 3, 4], continuation: [5, 6] }]))[0].sum;
       m.loss(ids, ids).dispose();
       expect(tf.memory().numTensors).toBe(n1);

@@ -31,6 +31,9 @@ describe.skipIf(!built)('dist build', () => {
       const pooled: number[] = [];
       for await (const id of model.generate(prompt, { maxNewTokens: 50, headPool: pool })) pooled.push(id);
       expect(pooled).toEqual(plain);
+      const pooledTfjs: number[] = [];
+      for await (const id of model.generate(prompt, { maxNewTokens: 50, headPool: pool, fastDecode: false })) pooledTfjs.push(id);
+      expect(pooledTfjs).toEqual(plain);
       const sampled = async (p?: unknown) => {
         const r: number[] = [];
         for await (const id of model.generate(prompt, { maxNewTokens: 20, temperature: 1, topK: 50, seed: 4, headPool: p })) r.push(id);

@@ -8,6 +8,7 @@ import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep } from './infer.js';
 import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
 import { Rng } from './rng.js';
+import { WasmDecoder } from './fast-decode/wasm-decoder.js';
 import { sampleToken, type SampleOptions } from './sampling.js';
 
 export interface GenerateOptions {
@@ -23,6 +24,11 @@ export interface GenerateOptions {
   stop?: number | readonly number[];
   /** Computes the head elsewhere (Node: createHeadPool from `@glyphlm/transformer-core/node` uses both cores). */
   headPool?: HeadPool;
+  /**
+   * On the wasm backend, decode steps run in the fused wasm SIMD decoder (fast-decode/) instead of tfjs ops
+   * (default true; the prompt is always prefilled with tfjs). false forces the tfjs path, e.g. to compare them.
+   */
+  fastDecode?: boolean;
 }
 
 /** Computes logits [vocab] from one final-normed hidden vector [dModel]. */
@@ -49,7 +55,43 @@ export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOp
   if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) throw new InputError(`generate: topP must be in (0, 1], got ${opts.topP}`);
   if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) throw new InputError(`generate: topK must be a non-negative integer, got ${opts.topK}`);
   for (const s of stop) if (!Number.isInteger(s)) throw new InputError(`generate: stop id ${s} is not an integer`);
+  if (opts.fastDecode !== false) {
+    if (WasmDecoder.supports(model)) return fastStream(model, ids, maxNew, stop, rng, sopts, opts.headPool);
+  }
   return stream(model, ids, maxNew, stop, rng, sopts, opts.headPool);
+}
+
+/** The stream on the fused wasm decoder: tfjs prefill, then one decoder step per token. */
+async function* fastStream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
+  if (maxNew === 0) return;
+  // created here, when the stream is first read, so that a stream never read holds nothing
+  const dec = WasmDecoder.create(model);
+  if (!dec) {
+    yield* stream(model, ids, maxNew, stop, rng, sopts, pool); // the backend changed before the stream was first read
+    return;
+  }
+  try {
+    let row: Float32Array;
+    {
+      const r = inferStep(model, ids, 1, ids.length, null, null);
+      try {
+        dec.prefill(r.own);
+        row = pool ? await pool.logits(dec.normedOfRow(r.x, ids.length - 1)) : dec.logitsOfRow(r.x, ids.length - 1);
+      } finally {
+        disposePart(r.own);
+        r.x.dispose();
+      }
+    }
+    for (let i = 0; i < maxNew; i++) {
+      const tok = sampleToken(row, sopts, rng);
+      if (stop.has(tok)) return;
+      yield tok;
+      if (i === maxNew - 1) return;
+      row = pool ? await pool.logits(dec.stepNormed(tok)) : dec.step(tok);
+    }
+  } finally {
+    dec.dispose();
+  }
 }
 
 async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {

@@ -1,25 +1,23 @@
-// Worker thread of the Node head pool (node-head-pool.ts): holds a column block of the transposed output head on
-// its own tfjs-wasm instance and returns x @ block for each hidden vector it receives.
+// Worker thread of the Node head pool (node-head-pool.ts): holds a column block of the transposed output head and
+// returns x @ block for each hidden vector it receives (the wasm SIMD gemv kernel, no tfjs).
 import { parentPort } from 'node:worker_threads';
-import { tf } from './tf.js';
+import { HeadBlock } from './fast-decode/head-block.js';
 
-let block: tf.Tensor2D | null = null;
-let d = 0;
+let block: HeadBlock | null = null;
 
-parentPort!.on('message', async (msg: { type: string; d?: number; cols?: number; data?: Float32Array; x?: Float32Array; id?: number }) => {
+parentPort!.on('message', (msg: { type: string; d?: number; cols?: number; data?: Float32Array; x?: Float32Array; id?: number }) => {
   if (msg.type === 'init') {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    d = msg.d!;
-    block = tf.tensor2d(msg.data!, [d, msg.cols!]);
-    parentPort!.postMessage({ type: 'ready' });
+    try {
+      block = new HeadBlock(msg.d!, msg.cols!, msg.data!);
+      parentPort!.postMessage({ type: 'ready' });
+    } catch (e) {
+      parentPort!.postMessage({ type: 'failed', message: (e as Error).message });
+    }
   } else if (msg.type === 'logits') {
-    const out = tf.tidy(() => tf.matMul(tf.tensor2d(msg.x!, [msg.x!.length / d, d]), block!));
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
+    const data = block!.logits(msg.x!);
     parentPort!.postMessage({ type: 'logits', id: msg.id, data }, [data.buffer as ArrayBuffer]);
   } else if (msg.type === 'close') {
-    block?.dispose();
+    block = null;
     parentPort!.close();
   }
 });

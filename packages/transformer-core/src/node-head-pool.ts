@@ -1,14 +1,11 @@
 /// <reference types="node" />
 // Node adapter: generation on both cores. tfjs-wasm has no threads in Node, and a batch-1 decode step is bound by
 // reading the output head (vocab x dModel floats per token), so the head's columns are split between this thread
-// and worker threads, each with its own wasm instance, and computed at the same time.
+// and worker threads, each holding its block in its own wasm memory (the gemv kernel), computed at the same time.
 import { Worker } from 'node:worker_threads';
 import type { GPT } from './model.js';
 import type { HeadPool } from './generate.js';
-
-// the package's own tfjs instance (the main entry, resolved at run time), not a second bundled copy
-const selfSpec = '@glyphlm/transformer-core';
-type TF = typeof import('./tf.js').tf;
+import { HeadBlock } from './fast-decode/head-block.js';
 
 export interface HeadPoolOptions {
   /** Worker threads besides this one (default 1: two cores). */
@@ -19,7 +16,6 @@ export interface HeadPoolOptions {
 
 /** Splits the model's head across this thread and `workers` worker threads. Weights are copied: rebuild after training. */
 export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Promise<HeadPool & { close(): Promise<void> }> {
-  const { tf } = (await import(selfSpec)) as { tf: TF };
   const nw = opts.workers ?? 1;
   const d = model.config.dModel;
   const V = model.config.vocabSize;
@@ -40,7 +36,7 @@ export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Pr
     return out;
   };
   const [a0, b0] = cols(0);
-  const mine = tf.tensor2d(block(0), [d, b0 - a0]);
+  const mine = new HeadBlock(d, b0 - a0, block(0));
   const url = opts.workerUrl ?? new URL('./head-worker.js', import.meta.url);
   const workers: Worker[] = [];
   try {
@@ -50,14 +46,13 @@ export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Pr
       const [a, b] = cols(i);
       const data = block(i);
       const ready = new Promise<void>((res, rej) => {
-        w.once('message', () => res());
+        w.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? res() : rej(new Error(`head pool worker: ${m.message}`))));
         w.once('error', rej);
       });
       w.postMessage({ type: 'init', d, cols: b - a, data }, [data.buffer as ArrayBuffer]);
       await ready;
     }
   } catch (e) {
-    mine.dispose();
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
   }
@@ -83,9 +78,7 @@ export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Pr
         waiting[i].set(id, { res, rej });
         w.postMessage({ type: 'logits', id, x });
       }));
-      const t = tf.tidy(() => tf.matMul(tf.tensor2d(x, [1, d]), mine));
-      const first = (await t.data()) as Float32Array;
-      t.dispose();
+      const first = mine.logits(x);
       const rest = await Promise.all(pending);
       const out = new Float32Array(V);
       out.set(first, 0);
@@ -93,7 +86,6 @@ export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Pr
       return out;
     },
     async close(): Promise<void> {
-      mine.dispose();
       await Promise.all(workers.map((w) => new Promise<void>((res) => { w.once('exit', () => res()); w.postMessage({ type: 'close' }); })));
     },
   };

@@ -1,0 +1,290 @@
+// Batch-1 decoding on tfjs-backend-wasm without tfjs ops: a one-token step is ~200 tiny tfjs ops whose dispatch
+// (tens of microseconds each) costs as much as the weights' reads, so the step is done here instead — vector-matrix
+// products by the wasm SIMD kernel (gemv.wat) reading the model's weights where tfjs keeps them (no copy, always
+// the current values), layer norm, rotary, softmax and GELU in plain JS on a few thousand floats. The KV cache,
+// scratch vectors and logits live in one arena tensor in the same heap. Same math and layouts as decode.ts.
+import { tf } from '../tf.js';
+import type { GPT } from '../model.js';
+import type { KVPart } from '../infer.js';
+import { gemvKernel, type Gemv } from './kernel.js';
+
+interface WasmModule {
+  asm?: { memory?: unknown };
+  wasmMemory?: unknown;
+}
+interface WasmBackendLike {
+  wasm?: WasmModule;
+  // tfjs DataStorage: get() of an id it lacks tries to move the data from another backend, so ask has() first
+  dataIdMap?: { has(id: object): boolean; get(id: object): { memoryOffset: number } };
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** The wasm backend's heap, or null when the active backend is not a (single-threaded) tfjs-backend-wasm. */
+function wasmHeap(): { memory: WebAssembly.Memory; backend: Required<WasmBackendLike> } | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const b = tf.backend() as unknown as WasmBackendLike;
+  const mem = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory;
+  if (!(mem instanceof WebAssembly.Memory) || !b.dataIdMap) return null;
+  // the threaded build shares its memory; this kernel is compiled for an unshared one
+  if (typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer) return null;
+  return { memory: mem, backend: b as Required<WasmBackendLike> };
+}
+
+export class WasmDecoder {
+  private readonly arena: tf.Tensor;
+  private f32: Float32Array;
+  private len = 0;
+  // float indices into the heap of the arena's regions
+  private readonly kT: number; // [layer][head] K^T [hd, blockSize]
+  private readonly vv: number; // [layer][head] V [blockSize, hd]
+  private readonly xI: number;
+  private readonly hI: number;
+  private readonly qkvI: number;
+  private readonly oI: number;
+  private readonly sI: number;
+  private readonly ffI: number;
+  private readonly logitsI: number;
+
+  /** Whether the fast path applies to `model` on the active backend (checks only; allocates nothing). */
+  static supports(model: GPT): boolean {
+    return WasmDecoder.resolve(model) !== null;
+  }
+
+  /** A decoder for `model` on the active wasm backend, or null where the fast path does not apply. */
+  static create(model: GPT): WasmDecoder | null {
+    const r = WasmDecoder.resolve(model);
+    return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv) : null;
+  }
+
+  private static resolve(model: GPT): { memory: WebAssembly.Memory; backend: Required<WasmBackendLike>; gemv: Gemv } | null {
+    const heap = wasmHeap();
+    if (!heap) return null;
+    const gemv = gemvKernel(heap.memory);
+    if (!gemv) return null;
+    const tensors = [...model.embedding.parts, ...model.head.parts, ...model.layers.flatMap((L) => [L.qkv, L.proj, L.fc, L.fc2])];
+    if (tensors.some((t) => t.dtype !== 'float32' || !heap.backend.dataIdMap.has(t.dataId))) return null;
+    if (model.headDim % 2 !== 0) return null;
+    return { ...heap, gemv };
+  }
+
+  private constructor(
+    private readonly model: GPT,
+    private readonly memory: WebAssembly.Memory,
+    private readonly backend: Required<WasmBackendLike>,
+    private readonly gemv: Gemv,
+  ) {
+    const c = model.config;
+    const d = c.dModel;
+    const kv = c.nLayer * d * c.blockSize;
+    const pad = (n: number) => (n + 3) & ~3; // keep every region 16-byte aligned
+    const sizes = [kv, kv, d, d, 3 * d, d, pad(c.blockSize), 4 * d, pad(c.vocabSize)];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    this.arena = tf.zeros([total]);
+    const base = this.offset(this.arena) >> 2;
+    const at: number[] = [];
+    sizes.reduce((o, n) => (at.push(o), o + n), base);
+    [this.kT, this.vv, this.xI, this.hI, this.qkvI, this.oI, this.sI, this.ffI, this.logitsI] = at;
+    this.f32 = new Float32Array(memory.buffer);
+  }
+
+  /** Positions held in the cache. */
+  get length(): number {
+    return this.len;
+  }
+
+  dispose(): void {
+    this.arena.dispose();
+  }
+
+  private offset(t: tf.Tensor): number {
+    if (t.isDisposed || !this.backend.dataIdMap.has(t.dataId)) throw new Error('generate: a model tensor was disposed during generation');
+    return this.backend.dataIdMap.get(t.dataId).memoryOffset;
+  }
+
+  /** Heap view, renewed when the heap has grown (growing detaches the old buffer). */
+  private heap(): Float32Array {
+    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    return this.f32;
+  }
+
+  /** Loads a batch-1 prefill cache (keys transposed [hd, len], values [len, hd] per head). */
+  prefill(part: KVPart): void {
+    const c = this.model.config;
+    const H = c.nHead;
+    const hd = this.model.headDim;
+    const Tb = c.blockSize;
+    const L = part.len;
+    for (let l = 0; l < c.nLayer; l++) {
+      for (let h = 0; h < H; h++) {
+        const F = this.heap();
+        const kt = this.offset(part.kT[l][h]) >> 2;
+        const v = this.offset(part.v[l][h]) >> 2;
+        const kDst = this.kT + (l * H + h) * hd * Tb;
+        for (let i = 0; i < hd; i++) F.copyWithin(kDst + i * Tb, kt + i * L, kt + (i + 1) * L);
+        F.copyWithin(this.vv + (l * H + h) * Tb * hd, v, v + L * hd);
+      }
+    }
+    this.len = L;
+  }
+
+  /** Logits [vocab] of the residual row `row` of x [rows, d] (the prefill's output). */
+  logitsOfRow(x: tf.Tensor, row: number): Float32Array {
+    this.loadRow(x, row);
+    return this.head();
+  }
+
+  /** The final-normed hidden vector [d] of row `row` of x (for a head computed elsewhere). */
+  normedOfRow(x: tf.Tensor, row: number): Float32Array {
+    this.loadRow(x, row);
+    return this.normed();
+  }
+
+  /** Appends `token` at the next position and returns the next token's logits [vocab]. */
+  step(token: number): Float32Array {
+    this.advance(token);
+    return this.head();
+  }
+
+  /** Appends `token` and returns the final-normed hidden vector [d] (for a head computed elsewhere). */
+  stepNormed(token: number): Float32Array {
+    this.advance(token);
+    return this.normed();
+  }
+
+  private loadRow(x: tf.Tensor, row: number): void {
+    const d = this.model.config.dModel;
+    const F = this.heap();
+    const src = (this.offset(x) >> 2) + row * d;
+    F.copyWithin(this.xI, src, src + d);
+  }
+
+  private normed(): Float32Array {
+    const d = this.model.config.dModel;
+    this.layerNorm(this.xI, this.hI, d);
+    return this.heap().slice(this.hI, this.hI + d);
+  }
+
+  /** Runs the layers for `token` at the next position, leaving the residual stream in x. */
+  private advance(token: number): void {
+    const m = this.model;
+    const c = m.config;
+    const d = c.dModel;
+    const H = c.nHead;
+    const hd = m.headDim;
+    const half = hd >> 1;
+    const Tb = c.blockSize;
+    const pos = this.len;
+    if (pos + 1 > Tb) throw new RangeError(`decode: position ${pos} is past blockSize ${Tb}`);
+    if (!Number.isInteger(token) || token < 0 || token >= c.vocabSize) throw new RangeError(`decode: token id ${token} is outside the vocabulary (0..${c.vocabSize - 1})`);
+    const g = this.gemv;
+    const B = 4; // bytes per float
+    this.embed(token);
+    // rotary for this position, q's rows pre-scaled by 1/sqrt(hd) as in decode.ts
+    const cs = new Float32Array(half);
+    const sn = new Float32Array(half);
+    for (let i = 0; i < half; i++) {
+      const invFreq = Math.fround(1 / Math.pow(c.ropeBase, Math.fround((2 * i) / hd)));
+      const f = Math.fround(pos * invFreq);
+      cs[i] = Math.cos(f);
+      sn[i] = Math.sin(f);
+    }
+    const scale = 1 / Math.sqrt(hd);
+    const qc = new Float32Array(half);
+    const qs = new Float32Array(half);
+    for (let i = 0; i < half; i++) {
+      qc[i] = cs[i] * scale;
+      qs[i] = sn[i] * scale;
+    }
+    const { xI, hI, qkvI, oI, sI, ffI } = this;
+    for (let l = 0; l < c.nLayer; l++) {
+      const Lw = m.layers[l];
+      this.layerNorm(xI, hI, d);
+      g(hI * B, this.offset(Lw.qkv), 3 * d, qkvI * B, d, 3 * d, 0);
+      const F = this.heap();
+      for (let h = 0; h < H; h++) {
+        const q = qkvI + h * hd;
+        const k = qkvI + d + h * hd;
+        const v = qkvI + 2 * d + h * hd;
+        for (let i = 0; i < half; i++) {
+          const qa = F[q + i], qb = F[q + i + half];
+          F[q + i] = qa * qc[i] - qb * qs[i];
+          F[q + i + half] = qb * qc[i] + qa * qs[i];
+          const ka = F[k + i], kb = F[k + i + half];
+          F[k + i] = ka * cs[i] - kb * sn[i];
+          F[k + i + half] = kb * cs[i] + ka * sn[i];
+        }
+        const kDst = this.kT + (l * H + h) * hd * Tb;
+        for (let i = 0; i < hd; i++) F[kDst + i * Tb + pos] = F[k + i];
+        const vDst = this.vv + (l * H + h) * Tb * hd;
+        F.copyWithin(vDst + pos * hd, v, v + hd);
+        // scores over positions 0..pos, softmax, then the weighted sum of values
+        const n = pos + 1;
+        g(q * B, kDst * B, Tb, sI * B, hd, n, 0);
+        let mx = -Infinity;
+        for (let j = 0; j < n; j++) if (F[sI + j] > mx) mx = F[sI + j];
+        let z = 0;
+        for (let j = 0; j < n; j++) {
+          const e = Math.exp(F[sI + j] - mx);
+          F[sI + j] = e;
+          z += e;
+        }
+        const inv = 1 / z;
+        for (let j = 0; j < n; j++) F[sI + j] *= inv;
+        g(sI * B, vDst * B, hd, (oI + h * hd) * B, n, hd, 0);
+      }
+      g(oI * B, this.offset(Lw.proj), d, xI * B, d, d, 1); // x += o @ Wproj
+      this.layerNorm(xI, hI, d);
+      g(hI * B, this.offset(Lw.fc), 4 * d, ffI * B, d, 4 * d, 0);
+      const F2 = this.heap();
+      for (let i = ffI, e = ffI + 4 * d; i < e; i++) {
+        const u = F2[i];
+        F2[i] = 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
+      }
+      g(ffI * B, this.offset(Lw.fc2), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
+    }
+    this.len = pos + 1;
+  }
+
+  /** Writes the (nEmbed -> dModel repeat-interleaved) embedding row of `token` into x. */
+  private embed(token: number): void {
+    const m = this.model;
+    const { nEmbed, dModel } = m.config;
+    const E = m.embedding;
+    let s = E.offsets.length - 1;
+    while (E.offsets[s] > token) s--;
+    const F = this.heap();
+    const row = (this.offset(E.parts[s]) >> 2) + (token - E.offsets[s]) * nEmbed;
+    const r = dModel / nEmbed;
+    if (r === 1) F.copyWithin(this.xI, row, row + nEmbed);
+    else for (let i = 0; i < dModel; i++) F[this.xI + i] = F[row + Math.floor(i / r)];
+  }
+
+  /** Final (affine-free) layer norm of x and the head over its column shards; returns a copy of the logits. */
+  private head(): Float32Array {
+    const m = this.model;
+    const d = m.config.dModel;
+    this.layerNorm(this.xI, this.hI, d);
+    const P = m.head;
+    for (let s = 0; s < P.parts.length; s++) {
+      const w = P.parts[s].shape[1];
+      this.gemv(this.hI * 4, this.offset(P.parts[s]), w, (this.logitsI + P.offsets[s]) * 4, d, w, 0);
+    }
+    return this.heap().slice(this.logitsI, this.logitsI + m.config.vocabSize);
+  }
+
+  /** dst = (src - mean) / sqrt(var + 1e-5), over n floats (heap indices). */
+  private layerNorm(src: number, dst: number, n: number): void {
+    const F = this.heap();
+    let s = 0;
+    for (let i = 0; i < n; i++) s += F[src + i];
+    const mean = s / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const t = F[src + i] - mean;
+      v += t * t;
+    }
+    const inv = 1 / Math.sqrt(v / n + 1e-5);
+    for (let i = 0; i < n; i++) F[dst + i] = (F[src + i] - mean) * inv;
+  }
+}
