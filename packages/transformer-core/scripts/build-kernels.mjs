@@ -1,4 +1,4 @@
-// Assembles the hand-written wasm kernels (src/fast-decode/*.wat) with wabt into src/fast-decode/*.wasm.ts
+// Assembles the hand-written wasm kernels (src/wasm/*.wat) with wabt into src/wasm/*.wasm.ts
 // (base64 of the module), so that neither the build nor users need wabt. Run after editing a .wat file:
 //   node scripts/build-kernels.mjs            writes the generated files
 //   node scripts/build-kernels.mjs --check    exits 1 when a generated file is out of date (used by the tests)
@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import initWabt from 'wabt';
 
-const dir = join(dirname(new URL(import.meta.url).pathname), '..', 'src', 'fast-decode');
+const dir = join(dirname(new URL(import.meta.url).pathname), '..', 'src', 'wasm');
 
 export async function assemble(watPath) {
   const wabt = await initWabt();

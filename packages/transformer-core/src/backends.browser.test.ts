@@ -1,7 +1,7 @@
 // Backend agreement in Chromium: one checkpoint (made in the page) gives the same logits (1e-3) on cpu, wasm and
 // webgpu; generation and scoring agree and leave no tensors behind.
 import { describe, it, expect } from 'vitest';
-import { WasmDecoder } from './fast-decode/wasm-decoder.js';
+import { WasmDecoder } from './wasm/wasm-decoder.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';

@@ -8,7 +8,7 @@ import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep } from './infer.js';
 import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
 import { Rng } from './rng.js';
-import { WasmDecoder } from './fast-decode/wasm-decoder.js';
+import { WasmDecoder } from './wasm/wasm-decoder.js';
 import { sampleToken, type SampleOptions } from './sampling.js';
 
 export interface GenerateOptions {
@@ -25,7 +25,7 @@ export interface GenerateOptions {
   /** Computes the head elsewhere (Node: createHeadPool from `@glyphlm/transformer-core/node` uses both cores). */
   headPool?: HeadPool;
   /**
-   * On the wasm backend, decode steps run in the fused wasm SIMD decoder (fast-decode/) instead of tfjs ops
+   * On the wasm backend, decode steps run in the fused wasm SIMD decoder (wasm/) instead of tfjs ops
    * (default true; the prompt is always prefilled with tfjs). false forces the tfjs path, e.g. to compare them.
    */
   fastDecode?: boolean;

@@ -3,12 +3,38 @@
 // computes the gradients in the same pass (softmax - onehot) and hands them to the backward.
 import { tf } from './tf.js';
 import { customGrad } from './ops.js';
+import { fusedSoftmaxXent, fusedSoftmaxXentAvailable } from './wasm/softmax-xent.js';
 
 type T = tf.Tensor;
 
 /** logits [N, V] = h [N, d] @ concat(shards [d, V_i]) (explicit, no transpose flags). */
 export function headLogits(h: T, shards: T[]): T {
   return tf.tidy(() => (shards.length === 1 ? tf.matMul(h, shards[0]) : tf.concat(shards.map((s) => tf.matMul(h, s)), 1)));
+}
+
+/** Sum over rows of w (logsumexp - logit of the target) and, withGrad, (softmax - onehot) * w / nValid; tfjs ops. */
+function softmaxXentOps(logits: T, tgt: Int32Array, w: Float32Array, nValid: number, withGrad: boolean): { l: T; g?: T } {
+  const [rows, V] = logits.shape;
+  // one exp over the [rows, V] logits serves both the log-sum-exp and the softmax
+  const mx = tf.max(logits, 1, true);
+  const e = tf.exp(tf.sub(logits, mx));
+  const z = tf.sum(e, 1, true);
+  const lse = tf.reshape(tf.add(tf.log(z), mx), [rows]);
+  const wt = tf.tensor1d(w);
+  const flat = Int32Array.from(tgt, (t, i) => i * V + t);
+  const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+  const l = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
+  if (!withGrad) return { l };
+  const p = tf.div(e, z);
+  // int32 then cast: tfjs-wasm 4.22's OneHot writes int bits into float32 outputs
+  const oh = tf.cast(tf.oneHot(tf.tensor1d(tgt, 'int32'), V), 'float32');
+  return { l, g: tf.mul(tf.sub(p, oh), tf.expandDims(tf.div(wt, nValid), 1)) };
+}
+
+/** The same in one pass on the wasm backend (wasm/softmax-xent.ts). */
+function softmaxXentFused(logits: T, tgt: Int32Array, w: Float32Array, nValid: number, withGrad: boolean): { l: T; g?: T } {
+  const [l, g] = fusedSoftmaxXent(logits, tf.tensor1d(tgt, 'int32'), tf.tensor1d(w), { scale: 1 / nValid, withGrad });
+  return { l, g };
 }
 
 function chunkRows(V: number, N: number): number {
@@ -28,6 +54,7 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
   const R = chunkRows(V, N);
   const widths = shards.map((s) => s.shape[1]!);
   const needGrad = tf.engine().isTapeOn();
+  const fused = fusedSoftmaxXentAvailable();
 
   const run = (hh: T, ss: T[], withGrad: boolean) => {
     let lossSum: T = tf.scalar(0);
@@ -36,31 +63,18 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
     const ssT = withGrad ? ss.map((s) => tf.transpose(s)) : [];
     for (let r0 = 0; r0 < N; r0 += R) {
       const rows = Math.min(R, N - r0);
-      const flat = new Int32Array(rows);
       const tgt = new Int32Array(rows);
       const w = new Float32Array(rows);
       for (let i = 0; i < rows; i++) {
         const t = targets[r0 + i];
-        tgt[i] = t;
-        flat[i] = i * V + (t >= 0 ? t : 0);
+        tgt[i] = t >= 0 ? t : 0;
         w[i] = t >= 0 ? 1 : 0;
       }
       const res = tf.tidy(() => {
         const hc = rows === N ? hh : tf.slice(hh, [r0, 0], [rows, -1]);
         const logits = headLogits(hc, ss);
-        // one exp over the [rows, V] logits serves both the log-sum-exp and the softmax
-        const mx = tf.max(logits, 1, true);
-        const e = tf.exp(tf.sub(logits, mx));
-        const z = tf.sum(e, 1, true);
-        const lse = tf.reshape(tf.add(tf.log(z), mx), [rows]);
-        const wt = tf.tensor1d(w);
-        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
-        const l = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
-        if (!withGrad) return { l };
-        const p = tf.div(e, z);
-        // int32 then cast: tfjs-wasm 4.22's OneHot writes int bits into float32 outputs
-        const oh = tf.cast(tf.oneHot(tf.tensor1d(tgt, 'int32'), V), 'float32');
-        const g = tf.mul(tf.sub(p, oh), tf.expandDims(tf.div(wt, nValid), 1));
+        const { l, g } = (fused ? softmaxXentFused : softmaxXentOps)(logits, tgt, w, nValid, withGrad);
+        if (!g) return { l };
         const gs = ss.length === 1 ? [g] : tf.split(g, widths, 1);
         const hcT = tf.transpose(hc);
         let dh: T | null = null;

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GPT } from './model.js';
 import type { HeadPool } from './generate.js';
-import { HeadBlock } from './fast-decode/head-block.js';
+import { HeadBlock } from './wasm/head-block.js';
 
 export interface HeadPoolOptions {
   /** Worker threads besides this one (default 1: two cores). */

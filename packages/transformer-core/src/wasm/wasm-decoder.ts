@@ -7,29 +7,9 @@ import { tf } from '../tf.js';
 import type { GPT } from '../model.js';
 import type { KVPart } from '../infer.js';
 import { gemvKernel, type Gemv } from './kernel.js';
-
-interface WasmModule {
-  asm?: { memory?: unknown };
-  wasmMemory?: unknown;
-}
-interface WasmBackendLike {
-  wasm?: WasmModule;
-  // tfjs DataStorage: get() of an id it lacks tries to move the data from another backend, so ask has() first
-  dataIdMap?: { has(id: object): boolean; get(id: object): { memoryOffset: number } };
-}
+import { wasmHeap, type WasmBackendLike } from './heap.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
-
-/** The wasm backend's heap, or null when the active backend is not a (single-threaded) tfjs-backend-wasm. */
-function wasmHeap(): { memory: WebAssembly.Memory; backend: Required<WasmBackendLike> } | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const b = tf.backend() as unknown as WasmBackendLike;
-  const mem = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory;
-  if (!(mem instanceof WebAssembly.Memory) || !b.dataIdMap) return null;
-  // the threaded build shares its memory; this kernel is compiled for an unshared one
-  if (typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer) return null;
-  return { memory: mem, backend: b as Required<WasmBackendLike> };
-}
 
 export class WasmDecoder {
   private readonly arena: tf.Tensor;
@@ -57,7 +37,7 @@ export class WasmDecoder {
     return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv) : null;
   }
 
-  private static resolve(model: GPT): { memory: WebAssembly.Memory; backend: Required<WasmBackendLike>; gemv: Gemv } | null {
+  private static resolve(model: GPT): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv } | null {
     const heap = wasmHeap();
     if (!heap) return null;
     const gemv = gemvKernel(heap.memory);
@@ -71,7 +51,7 @@ export class WasmDecoder {
   private constructor(
     private readonly model: GPT,
     private readonly memory: WebAssembly.Memory,
-    private readonly backend: Required<WasmBackendLike>,
+    private readonly backend: WasmBackendLike,
     private readonly gemv: Gemv,
   ) {
     const c = model.config;

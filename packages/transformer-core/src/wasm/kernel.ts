@@ -1,0 +1,58 @@
+// Loads the hand-written wasm SIMD kernels (gemv.wat, softmax-rows.wat) into a given WebAssembly.Memory, so that
+// they compute directly on tensors held in tfjs-backend-wasm's heap. One instance per memory, made on first use;
+// null where the engine lacks wasm SIMD (callers then use plain tfjs ops).
+import { gemvWasmBase64 } from './gemv.wasm.js';
+import { softmaxRowsWasmBase64 } from './softmax-rows.wasm.js';
+
+/** y[j] (+)= sum_{r<d} x[r] * w[r*ldw + j], j < n; pointers are byte offsets, acc != 0 adds into y. */
+export type Gemv = (x: number, w: number, ldw: number, y: number, d: number, n: number, acc: number) => void;
+
+export interface SoftmaxRows {
+  /** Per row of x [rows, n]: out[2r] = max, out[2r+1] = sum exp(x - max); y (unless 0) gets exp(x - max). */
+  max_expsum(x: number, y: number, rows: number, n: number, out: number): void;
+  /** y[r, :] *= f[r]. */
+  scale_rows(y: number, rows: number, n: number, f: number): void;
+}
+
+interface Loader<T> {
+  base64: string;
+  compiled?: WebAssembly.Module | null;
+  instances: WeakMap<WebAssembly.Memory, T>;
+  pick(exports: WebAssembly.Exports): T;
+}
+
+const gemvLoader: Loader<Gemv> = { base64: gemvWasmBase64, instances: new WeakMap(), pick: (e) => e.gemv as Gemv };
+const softmaxLoader: Loader<SoftmaxRows> = { base64: softmaxRowsWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as SoftmaxRows };
+
+function bytesOf(base64: string): Uint8Array {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function load<T>(l: Loader<T>, memory: WebAssembly.Memory): T | null {
+  const have = l.instances.get(memory);
+  if (have) return have;
+  if (l.compiled === undefined) {
+    try {
+      l.compiled = new WebAssembly.Module(bytesOf(l.base64) as BufferSource);
+    } catch {
+      l.compiled = null; // no SIMD (or no bulk memory) in this engine
+    }
+  }
+  if (!l.compiled) return null;
+  const k = l.pick(new WebAssembly.Instance(l.compiled, { env: { memory } }).exports);
+  l.instances.set(memory, k);
+  return k;
+}
+
+/** The gemv kernel bound to `memory`, or null where this engine lacks wasm SIMD. */
+export function gemvKernel(memory: WebAssembly.Memory): Gemv | null {
+  return load(gemvLoader, memory);
+}
+
+/** The row-softmax kernels bound to `memory`, or null where this engine lacks wasm SIMD. */
+export function softmaxRowsKernel(memory: WebAssembly.Memory): SoftmaxRows | null {
+  return load(softmaxLoader, memory);
+}
