@@ -8,11 +8,12 @@ import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { gemvKernel } from './kernel.js';
 
-const script = fileURLToPath(new URL('../../scripts/build-kernels.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../../../../scripts/build-wasm-kernels.mjs', import.meta.url));
+const kernelDir = fileURLToPath(new URL('.', import.meta.url));
 
 describe('gemv kernel', () => {
   it('the committed gemv.wasm.ts is the assembly of gemv.wat', () => {
-    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(() => execFileSync(process.execPath, [script, '--check', kernelDir], { stdio: 'pipe' })).not.toThrow();
   });
 
   it('equals a float64 reference on 300 random shapes, strides and accumulate flags', () => {

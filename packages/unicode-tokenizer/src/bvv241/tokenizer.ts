@@ -11,6 +11,7 @@ import { PairSet } from '../bpe/pair-set.js';
 import { escapeInto, needsEscape, readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
+import { Utf8Fill } from '../wasm/utf8-fill.js';
 import {
   FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, UNK_ID, bvv241Layout, bvv241Merges,
   type Bvv241Layout, type Bvv241Variant,
@@ -24,6 +25,7 @@ export interface Bvv241Options {
 interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; words: Uint32Array }
 
 const utf8 = new TextDecoder('utf-8');
+const utf8Encoder = new TextEncoder();
 
 interface Shared {
   layout: Bvv241Layout;
@@ -41,6 +43,9 @@ interface Shared {
   /** adjacent character pairs that occur inside some token */
   innerPairs: PairSet;
   utf8?: Utf8Pool;
+  /** the wasm decode kernel's tables, default and lossless mode (null: no wasm SIMD here) */
+  fill?: Utf8Fill | null;
+  fillLossless?: Utf8Fill | null;
   poolOffsets?: Int32Array;
   poolUnits?: Uint16Array;
 }
@@ -215,10 +220,42 @@ export class Bvv241Tokenizer implements Tokenizer {
   }
 
   /**
-   * Fast path: concatenates each token's UTF-8 bytes (up to 16 bytes written as 32-bit words) and decodes once
-   * with TextDecoder. Returns null if a lossless escape yields a lone surrogate, which UTF-8 cannot carry.
+   * Fast path: each token's UTF-8 bytes concatenated by the wasm fill kernel (wasm/utf8-fill.ts), decoded by
+   * TextDecoder; the JS loop below where wasm SIMD is missing. Returns null if a lossless escape yields a lone
+   * surrogate, which UTF-8 cannot carry.
    */
   private decodeUtf8(ids: ArrayLike<number>): string | null {
+    const fill = this.fillKernel();
+    if (!fill) return this.decodeUtf8Js(ids);
+    const u = this.utf8Pool();
+    return fill.decode(ids, (all, i) => {
+      const id = all[i];
+      if (this.lossless && id >= FILLER_FIRST && id <= FILLER_LAST) {
+        const esc = readEscape(all, i);
+        if (esc) {
+          const [t, used] = esc;
+          const c = t.charCodeAt(0);
+          if (t.length === 1 && c >= 0xd800 && c < 0xe000) return null;
+          return { bytes: utf8Encoder.encode(t), used };
+        }
+      }
+      return { bytes: u.bytes.subarray(u.offsets[id], u.offsets[id + 1]), used: 1 };
+    });
+  }
+
+  private fillKernel(): Utf8Fill | null {
+    const key = this.lossless ? 'fillLossless' : 'fill';
+    if (this.s[key] === undefined) {
+      const u = this.utf8Pool();
+      const lossless = this.lossless;
+      this.s[key] = Utf8Fill.create(this.vocabSize, (id) => u.bytes.subarray(u.offsets[id], u.offsets[id + 1]),
+        (id) => lossless && id >= FILLER_FIRST && id <= FILLER_LAST);
+    }
+    return this.s[key]!;
+  }
+
+  /** The same in JS: token bytes (up to 16 written as 32-bit words) into one buffer, one TextDecoder call. */
+  private decodeUtf8Js(ids: ArrayLike<number>): string | null {
     const u = this.utf8Pool();
     const V = this.vocabSize, n = ids.length;
     let out: Uint8Array = new Uint8Array(n * 8 + 64);
