@@ -82,15 +82,20 @@ async function* fastStream(model: GPT, ids: Int32Array, maxNew: number, stop: Se
         r.x.dispose();
       }
     }
-    for (let i = 0; i < maxNew; i++) {
-      const tok = sampleToken(row, sopts, rng);
-      if (stop.has(tok)) return;
-      yield tok;
-      if (i === maxNew - 1) return;
-      row = pool ? await pool.logits(dec.stepNormed(tok)) : dec.step(tok);
-    }
+    yield* sampleTokens(row, async (tok) => (pool ? pool.logits(dec.stepNormed(tok)) : dec.step(tok)), maxNew, stop, rng, sopts);
   } finally {
     dec.dispose();
+  }
+}
+
+/** Samples up to maxNew tokens: `row` holds the logits after the prompt, `next(tok)` gives those after tok. */
+async function* sampleTokens(row: Float32Array, next: (tok: number) => Promise<Float32Array>, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions): AsyncGenerator<number, void, undefined> {
+  for (let i = 0; i < maxNew; i++) {
+    const tok = sampleToken(row, sopts, rng);
+    if (stop.has(tok)) return;
+    yield tok;
+    if (i === maxNew - 1) return;
+    row = await next(tok);
   }
 }
 
@@ -127,27 +132,25 @@ async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<nu
         r.x.dispose();
       }
     }
-    for (let i = 0; i < maxNew; i++) {
-      const tok = sampleToken(row, sopts, rng);
-      if (stop.has(tok)) return;
-      yield tok;
-      if (i === maxNew - 1) return;
-      const r = decodeStep(model, tok, shared, own);
+    yield* sampleTokens(row, async (tok) => {
+      const r = decodeStep(model, tok, shared!, own);
       disposeDecode(own);
       own = r.own;
+      let next: Float32Array;
       try {
-        row = await rowLogits(r.x, null);
+        next = await rowLogits(r.x, null);
       } finally {
         r.x.dispose();
       }
       if (own.len >= MERGE_EVERY) {
-        const merged = mergeDecode(shared, own);
+        const merged = mergeDecode(shared!, own);
         disposeDecode(shared);
         disposeDecode(own);
         shared = merged;
         own = null;
       }
-    }
+      return next;
+    }, maxNew, stop, rng, sopts);
   } finally {
     disposeDecode(shared);
     disposeDecode(own);
