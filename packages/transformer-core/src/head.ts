@@ -4,6 +4,7 @@
 import { tf } from './tf.js';
 import { customGrad } from './ops.js';
 import { fusedSoftmaxXent, fusedSoftmaxXentAvailable } from './wasm/softmax-xent.js';
+import { headXent, headXentAvailable } from './wasm/head-xent.js';
 
 type T = tf.Tensor;
 
@@ -42,6 +43,28 @@ function chunkRows(V: number, N: number): number {
   return Math.max(1, Math.min(N, Math.floor((16 * 1024 * 1024) / V)));
 }
 
+/** headCrossEntropy on wasm with one head shard: the vocabulary-blocked kernel of wasm/head-xent.ts. */
+function blockedCrossEntropy(h: T, w: T, targets: Int32Array, nValid: number): T {
+  const N = targets.length;
+  const tgt = new Int32Array(N);
+  const wts = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    tgt[i] = targets[i] >= 0 ? targets[i] : 0;
+    wts[i] = targets[i] >= 0 ? 1 : 0;
+  }
+  if (!tf.engine().isTapeOn()) {
+    return tf.tidy(() => tf.div(headXent(h, w, null, tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1)[0], nValid));
+  }
+  const f = customGrad((hh: T, ww: T, save: tf.GradSaveFunc) => {
+    const [l, dh, dW] = tf.tidy(() => headXent(hh, ww, tf.transpose(ww), tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1 / nValid));
+    save([dh, dW]);
+    const loss = tf.div(l, nValid);
+    l.dispose();
+    return { value: loss, gradFunc: (dy: T, saved: T[]) => saved.map((g) => tf.mul(g, dy)) };
+  }) as (a: T, b: T) => T;
+  return f(h, w);
+}
+
 /**
  * Mean cross-entropy of h [N, d] against `targets` (length N; < 0 ignored). Differentiable w.r.t. h and the shards.
  */
@@ -51,6 +74,7 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
   let nValid = 0;
   for (let i = 0; i < N; i++) if (targets[i] >= 0) nValid++;
   if (nValid === 0) throw new RangeError('loss: every target is ignored (< 0); nothing to average');
+  if (shards.length === 1 && headXentAvailable()) return blockedCrossEntropy(h, shards[0], targets, nValid);
   const R = chunkRows(V, N);
   const widths = shards.map((s) => s.shape[1]!);
   const needGrad = tf.engine().isTapeOn();

@@ -1,6 +1,7 @@
 // Differentiable building blocks with hand-written gradients. Every matrix product uses explicit transposes and
 // plain matMul (tfjs-wasm's transpose flags are 10-50x slower), and fused ops save only what the backward needs.
 import { tf } from './tf.js';
+import { fusedGelu, fusedGeluAvailable, fusedGeluGrad } from './wasm/gelu.js';
 
 type T = tf.Tensor;
 
@@ -57,6 +58,11 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 
 /** gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
 export function geluInfer(x: T): T {
+  if (x.dtype === 'float32' && fusedGeluAvailable()) return fusedGelu(x);
+  return geluOps(x);
+}
+
+function geluOps(x: T): T {
   return tf.tidy(() => {
     const u = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), GELU_C);
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(u), 1));
@@ -69,6 +75,7 @@ export const gelu = customGrad((x: T, save: tf.GradSaveFunc) => {
     value: geluInfer(x),
     gradFunc: (dy: T, saved: T[]) => {
       const [sx] = saved;
+      if (sx.dtype === 'float32' && fusedGeluAvailable()) return fusedGeluGrad(sx, dy);
       const x2 = tf.square(sx);
       const t = tf.tanh(tf.mul(tf.mul(sx, tf.add(tf.mul(x2, 0.044715), 1)), GELU_C));
       // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)

@@ -1,8 +1,9 @@
-// Loads the hand-written wasm SIMD kernels (gemv.wat, softmax-rows.wat) into a given WebAssembly.Memory, so that
+// Loads the hand-written wasm SIMD kernels (gemv.wat, softmax-rows.wat, gelu.wat) into a given WebAssembly.Memory, so that
 // they compute directly on tensors held in tfjs-backend-wasm's heap. One instance per memory, made on first use;
 // null where the engine lacks wasm SIMD (callers then use plain tfjs ops).
 import { gemvWasmBase64 } from './gemv.wasm.js';
 import { softmaxRowsWasmBase64 } from './softmax-rows.wasm.js';
+import { geluWasmBase64 } from './gelu.wasm.js';
 
 /** y[j] (+)= sum_{r<d} x[r] * w[r*ldw + j], j < n; pointers are byte offsets, acc != 0 adds into y. */
 export type Gemv = (x: number, w: number, ldw: number, y: number, d: number, n: number, acc: number) => void;
@@ -12,6 +13,17 @@ export interface SoftmaxRows {
   max_expsum(x: number, y: number, rows: number, n: number, out: number): void;
   /** y[r, :] *= f[r]. */
   scale_rows(y: number, rows: number, n: number, f: number): void;
+  /** m[r] = max(m[r], max of row r of x [rows, n]): one column block of wider rows. */
+  row_max(x: number, rows: number, n: number, m: number): void;
+  /** s[r] += sum exp(x[r, :] - m[r]); y (unless 0; may be x) gets the exps. */
+  row_expsum(x: number, y: number, rows: number, n: number, m: number, s: number): void;
+}
+
+export interface GeluKernels {
+  /** y = gelu_tanh(x) over n floats. */
+  gelu(x: number, y: number, n: number): void;
+  /** dx = dy * gelu_tanh'(x) over n floats. */
+  gelu_grad(x: number, dy: number, dx: number, n: number): void;
 }
 
 interface Loader<T> {
@@ -23,6 +35,8 @@ interface Loader<T> {
 
 const gemvLoader: Loader<Gemv> = { base64: gemvWasmBase64, instances: new WeakMap(), pick: (e) => e.gemv as Gemv };
 const softmaxLoader: Loader<SoftmaxRows> = { base64: softmaxRowsWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as SoftmaxRows };
+
+const geluLoader: Loader<GeluKernels> = { base64: geluWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as GeluKernels };
 
 function bytesOf(base64: string): Uint8Array {
   const s = atob(base64);
@@ -55,4 +69,9 @@ export function gemvKernel(memory: WebAssembly.Memory): Gemv | null {
 /** The row-softmax kernels bound to `memory`, or null where this engine lacks wasm SIMD. */
 export function softmaxRowsKernel(memory: WebAssembly.Memory): SoftmaxRows | null {
   return load(softmaxLoader, memory);
+}
+
+/** The GELU kernels bound to `memory`, or null where this engine lacks wasm SIMD. */
+export function geluKernel(memory: WebAssembly.Memory): GeluKernels | null {
+  return load(geluLoader, memory);
 }

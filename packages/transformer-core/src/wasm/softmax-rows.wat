@@ -3,6 +3,9 @@
 ;;   max_expsum(x, y, rows, n, out):  for each row r of x [rows, n]: m = max_j x[r,j]; s = sum_j exp(x[r,j] - m);
 ;;                                    out[2r] = m, out[2r+1] = s; and, when y != 0, y[r,j] = exp(x[r,j] - m).
 ;;   scale_rows(y, rows, n, f):       y[r,j] *= f[r].
+;;   row_max(x, rows, n, m):          m[r] = max(m[r], max_j x[r,j])           (one column block of a wider row)
+;;   row_expsum(x, y, rows, n, m, s): s[r] += sum_j exp(x[r,j] - m[r]); y[r,j] = exp(x[r,j] - m[r]) when y != 0
+;;                                    (y may be x: each element is read before it is written)
 ;;
 ;; Pointers are byte offsets of f32 arrays in the imported memory (tfjs-backend-wasm's heap). exp is Cephes' expf
 ;; (range reduction by ln 2, degree-6 polynomial, 2^k from the exponent bits: about 1 ulp), arguments clamped to
@@ -99,5 +102,70 @@
           (f32.store (i32.add (local.get $py) (local.get $o)) (f32.mul (f32.load (i32.add (local.get $py) (local.get $o))) (local.get $fs)))
           (local.set $o (i32.add (local.get $o) (i32.const 4)))
           (br $t)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  (func $vmax (param $p i32) (param $nb i32) (result f32)
+    (local $o i32) (local $nv i32) (local $m v128) (local $ms f32)
+    (local.set $nv (i32.and (local.get $nb) (i32.const -16)))
+    (local.set $m (f32x4.splat (f32.const -inf)))
+    (block $m1 (loop $mv
+      (br_if $m1 (i32.ge_u (local.get $o) (local.get $nv)))
+      (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $p) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $mv)))
+    (local.set $ms (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+                            (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (block $m2 (loop $mt
+      (br_if $m2 (i32.ge_u (local.get $o) (local.get $nb)))
+      (local.set $ms (f32.max (local.get $ms) (f32.load (i32.add (local.get $p) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $mt)))
+    (local.get $ms))
+
+  (func (export "row_max") (param $x i32) (param $rows i32) (param $n i32) (param $m i32)
+    (local $r i32) (local $nb i32) (local $pm i32)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $pm (i32.add (local.get $m) (i32.shl (local.get $r) (i32.const 2))))
+        (f32.store (local.get $pm) (f32.max (f32.load (local.get $pm))
+          (call $vmax (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $nb))) (local.get $nb))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  (func (export "row_expsum") (param $x i32) (param $y i32) (param $rows i32) (param $n i32) (param $m i32) (param $s i32)
+    (local $r i32) (local $o i32) (local $nb i32) (local $nv i32) (local $px i32) (local $py i32) (local $ps i32)
+    (local $mv v128) (local $sv v128) (local $e v128) (local $ms f32) (local $ss f32) (local $t v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $nv (i32.and (local.get $nb) (i32.const -16)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $py (i32.add (local.get $y) (i32.mul (local.get $r) (local.get $nb))))
+        (local.set $ms (f32.load (i32.add (local.get $m) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $mv (f32x4.splat (local.get $ms)))
+        (local.set $sv (v128.const f32x4 0 0 0 0))
+        (local.set $o (i32.const 0))
+        (block $e1 (loop $ev
+          (br_if $e1 (i32.ge_u (local.get $o) (local.get $nv)))
+          (local.set $e (call $exp4 (f32x4.sub (v128.load (i32.add (local.get $px) (local.get $o))) (local.get $mv))))
+          (local.set $sv (f32x4.add (local.get $sv) (local.get $e)))
+          (if (local.get $y) (then (v128.store (i32.add (local.get $py) (local.get $o)) (local.get $e))))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (br $ev)))
+        (local.set $ss (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sv)) (f32x4.extract_lane 1 (local.get $sv)))
+                                (f32.add (f32x4.extract_lane 2 (local.get $sv)) (f32x4.extract_lane 3 (local.get $sv)))))
+        (block $e2 (loop $et
+          (br_if $e2 (i32.ge_u (local.get $o) (local.get $nb)))
+          (local.set $t (call $exp4 (f32x4.splat (f32.sub (f32.load (i32.add (local.get $px) (local.get $o))) (local.get $ms)))))
+          (local.set $ss (f32.add (local.get $ss) (f32x4.extract_lane 0 (local.get $t))))
+          (if (local.get $y) (then (f32.store (i32.add (local.get $py) (local.get $o)) (f32x4.extract_lane 0 (local.get $t)))))
+          (local.set $o (i32.add (local.get $o) (i32.const 4)))
+          (br $et)))
+        (local.set $ps (i32.add (local.get $s) (i32.shl (local.get $r) (i32.const 2))))
+        (f32.store (local.get $ps) (f32.add (f32.load (local.get $ps)) (local.get $ss)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row)))))
