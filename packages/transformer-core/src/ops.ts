@@ -2,6 +2,7 @@
 // plain matMul (tfjs-wasm's transpose flags are 10-50x slower), and fused ops save only what the backward needs.
 import { tf } from './tf.js';
 import { fusedGelu, fusedGeluAvailable, fusedGeluGrad } from './wasm/gelu.js';
+import { fusedAttention, fusedAttentionAvailable, fusedAttentionGrad } from './wasm/attention.js';
 
 type T = tf.Tensor;
 
@@ -198,11 +199,24 @@ export function mergeHeads(pieces: T[], B: number, H: number): T {
   return B === 1 ? rows[0] : tf.concat(rows, 0);
 }
 
+/** selfAttention as the two wasm kernels of wasm/attention.ts (no dropout). */
+function fusedSelfAttention(qkv: T, B: number, H: number, cos: T, sin: T): T {
+  const attrs = { batch: B, heads: H };
+  const f = customGrad((x: T, save: tf.GradSaveFunc) => {
+    const [out, saved, probs] = fusedAttention(x, cos, sin, attrs);
+    save([saved, probs, cos, sin]); // cos and sin too: the caller's tidy may end before the backward runs
+    return { value: out, gradFunc: (dy: T, s: T[]) => fusedAttentionGrad(dy, s[0], s[1], s[2], s[3], attrs) };
+  }) as (x: T) => T;
+  return f(qkv);
+}
+
 /**
  * Causal self-attention of a training forward from qkv [B*T, 3d]: rotary on all heads at once, then one 2-D
- * attention per (batch, head) -- tfjs-wasm's batched matMul runs at ~0.7 GFLOP/s, 2-D matMuls at ~15-20.
+ * attention per (batch, head) -- tfjs-wasm's batched matMul runs at ~0.7 GFLOP/s, 2-D matMuls at ~15-20. On wasm
+ * without dropout, the fused kernels of wasm/attention.ts instead.
  */
 export function selfAttention(qkv: T, B: number, T_: number, H: number, cos: T, sin: T, mask: T, dropMasks?: T[]): T {
+  if (!dropMasks && fusedAttentionAvailable()) return fusedSelfAttention(qkv, B, H, cos, sin);
   const d = qkv.shape[1]! / 3;
   const hd = d / H;
   const [q, k, v] = tf.split(qkv, 3, 1);

@@ -1,0 +1,269 @@
+// Causal self-attention of the training forward and its backward as two tfjs kernels on the wasm backend. With
+// tfjs ops, attention is ~60 small kernels per layer (splits into heads and batch rows, rotary halves, concats,
+// transposes) whose copies and dispatch cost as much as its products. Here the rotary embedding is applied while
+// qkv [N, 3d] is rearranged once into head-major [3, B, H, T, hd], every (batch, head) block is then a contiguous
+// heap region for XNNPACK (xnn-matmul.ts), the causal softmax is one wasm SIMD pass (softmax-rows.wat), and the
+// gradient is written straight back into the [N, 3d] layout with the inverse rotation.
+//
+//   forward  (qkv [N, 3d], cos, sin [T, hd/2])  -> out [N, d], saved head-major q·scale, k (rotated), v, and P [B*H, T, T]
+//   backward (dy [N, d], saved, P, cos, sin)    -> dqkv [N, 3d]
+import { tf } from '../tf.js';
+import { wasmHeap, type WasmHeap } from './heap.js';
+import { softmaxRowsKernel, type SoftmaxRows } from './kernel.js';
+import { HeapMatMul } from './xnn-matmul.js';
+
+export const ATTENTION = 'GlyphlmAttention';
+export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
+
+export interface AttentionAttrs {
+  batch: number;
+  heads: number;
+}
+
+type Info = tf.TensorInfo;
+
+interface Ctx {
+  heap: WasmHeap;
+  mm: HeapMatMul;
+  temps: Info[];
+  outputs: Info[];
+  at(t: Info): number;
+  F(): Float32Array;
+}
+
+function context(backend: unknown): Ctx {
+  const heap = wasmHeap(backend)!;
+  const b = heap.backend;
+  let F = new Float32Array(heap.memory.buffer);
+  return {
+    heap,
+    mm: HeapMatMul.create(b)!,
+    temps: [],
+    outputs: [],
+    at: (t) => b.dataIdMap.get(t.dataId).memoryOffset,
+    // the heap may grow during allocations and inside XNNPACK: re-make the view when its buffer changed
+    F: () => (F.buffer === heap.memory.buffer ? F : (F = new Float32Array(heap.memory.buffer))),
+  };
+}
+
+function run(backend: unknown, body: (c: Ctx) => void): Info[] {
+  const c = context(backend);
+  const b = c.heap.backend;
+  try {
+    body(c);
+    return c.outputs;
+  } catch (e) {
+    c.outputs.forEach((t) => b.disposeData(t.dataId));
+    throw e;
+  } finally {
+    c.mm.releaseAll();
+    c.temps.forEach((t) => b.disposeData(t.dataId));
+  }
+}
+
+/** Float offset of row t of block (part, b, h) in the head-major [3, B, H, T, hd] layout. */
+const hmRow = (base: number, part: number, b: number, h: number, t: number, B: number, H: number, T: number, hd: number) =>
+  base + ((((part * B + b) * H + h) * T + t) * hd);
+
+/** dst [cols, rows] = transpose of src [rows, cols] (float offsets into F). */
+function transposeInto(F: Float32Array, src: number, rows: number, cols: number, dst: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + r * cols;
+    for (let c = 0; c < cols; c++) F[dst + c * rows + r] = F[s + c];
+  }
+}
+
+/** Causal softmax of the scores [T, T] at p, in place: mask, row max and sum of exp, times 1/sum, zeros above the diagonal. */
+function causalSoftmax(F: Float32Array, soft: SoftmaxRows, p: number, T: number, stats: number): void {
+  for (let i = 0; i + 1 < T; i++) F.fill(-Infinity, p + i * T + i + 1, p + (i + 1) * T);
+  soft.max_expsum(4 * p, 4 * p, T, T, 4 * stats);
+  for (let i = 0; i < T; i++) F[stats + 2 * T + i] = 1 / F[stats + 2 * i + 1];
+  soft.scale_rows(4 * p, T, T, 4 * (stats + 2 * T));
+  for (let i = 0; i + 1 < T; i++) F.fill(0, p + i * T + i + 1, p + (i + 1) * T);
+}
+
+/** g = p (g - rowsum(p g)) for the first i + 1 entries of row i (causal), zeros after. */
+function causalSoftmaxGrad(F: Float32Array, p: number, g: number, T: number): void {
+  for (let i = 0; i < T; i++) {
+    const r = g + i * T, pr = p + i * T;
+    let s = 0;
+    for (let j = 0; j <= i; j++) s += F[r + j] * F[pr + j];
+    for (let j = 0; j <= i; j++) F[r + j] = F[pr + j] * (F[r + j] - s);
+    F.fill(0, r + i + 1, r + T);
+  }
+}
+
+/**
+ * Rotary embedding (NeoX rotate-half; q's cos and sin times `scale` first, as ropeInfer) of qkv [B*T, 3d] at x,
+ * written head-major [3, B, H, T, hd] at out. Float offsets into F; cos, sin [T, hd/2].
+ */
+function ropeToHeadMajor(F: Float32Array, x: number, out: number, cos: number, sin: number, B: number, T: number, H: number, hd: number, scale: number): void {
+  const d = H * hd, half = hd / 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = x + (b * T + t) * 3 * d;
+      for (let h = 0; h < H; h++) {
+        for (let part = 0; part < 3; part++) {
+          const src = row + part * d + h * hd;
+          const dst = hmRow(out, part, b, h, t, B, H, T, hd);
+          if (part === 2) {
+            F.copyWithin(dst, src, src + hd);
+            continue;
+          }
+          for (let i = 0; i < half; i++) {
+            let cs = F[cos + t * half + i], sn = F[sin + t * half + i];
+            if (part === 0) { cs = Math.fround(cs * scale); sn = Math.fround(sn * scale); }
+            const x1 = F[src + i], x2 = F[src + half + i];
+            F[dst + i] = Math.fround(x1 * cs) - Math.fround(x2 * sn);
+            F[dst + half + i] = Math.fround(x2 * cs) + Math.fround(x1 * sn);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The inverse of ropeToHeadMajor for gradients: head-major g at src -> [B*T, 3d] at out, rotated back. */
+function headMajorToRows(F: Float32Array, src0: number, out: number, cos: number, sin: number, B: number, T: number, H: number, hd: number, scale: number): void {
+  const d = H * hd, half = hd / 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = out + (b * T + t) * 3 * d;
+      for (let h = 0; h < H; h++) {
+        for (let part = 0; part < 3; part++) {
+          const src = hmRow(src0, part, b, h, t, B, H, T, hd);
+          const dst = row + part * d + h * hd;
+          if (part === 2) {
+            F.copyWithin(dst, src, src + hd);
+            continue;
+          }
+          for (let i = 0; i < half; i++) {
+            let cs = F[cos + t * half + i], sn = F[sin + t * half + i];
+            if (part === 0) { cs = Math.fround(cs * scale); sn = Math.fround(sn * scale); }
+            const d1 = F[src + i], d2 = F[src + half + i];
+            F[dst + i] = Math.fround(d1 * cs) + Math.fround(d2 * sn);
+            F[dst + half + i] = Math.fround(d2 * cs) - Math.fround(d1 * sn);
+          }
+        }
+      }
+    }
+  }
+}
+
+function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
+  const { qkv, cos, sin } = inputs as unknown as Record<'qkv' | 'cos' | 'sin', Info>;
+  const { batch: B, heads: H } = attrs as unknown as AttentionAttrs;
+  return run(backend, (c) => {
+    const b = c.heap.backend;
+    const N = qkv.shape[0], d = qkv.shape[1] / 3, T = N / B, hd = d / H;
+    const soft = softmaxRowsKernel(c.heap.memory)!;
+    const out = b.makeOutput([N, d], 'float32');
+    c.outputs.push(out);
+    const saved = b.makeOutput([3 * N * d], 'float32');
+    c.outputs.push(saved);
+    const probs = b.makeOutput([B * H, T, T], 'float32');
+    c.outputs.push(probs);
+    const kT = b.makeOutput([hd * T], 'float32');
+    const o = b.makeOutput([T * hd], 'float32');
+    const stats = b.makeOutput([3 * T], 'float32');
+    c.temps.push(kT, o, stats);
+    const pX = c.at(qkv) >> 2, pS = c.at(saved) >> 2, pP = c.at(probs) >> 2, pK = c.at(kT) >> 2, pO = c.at(o) >> 2;
+    const pSt = c.at(stats) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(out) >> 2;
+    let F = c.F();
+    ropeToHeadMajor(F, pX, pS, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd));
+    for (let bb = 0; bb < B; bb++) {
+      for (let h = 0; h < H; h++) {
+        const q = hmRow(pS, 0, bb, h, 0, B, H, T, hd), k = hmRow(pS, 1, bb, h, 0, B, H, T, hd), v = hmRow(pS, 2, bb, h, 0, B, H, T, hd);
+        transposeInto(F, k, T, hd, pK);
+        const pBH = pP + (bb * H + h) * T * T;
+        const qR = c.mm.region(4 * q, T, hd), kR = c.mm.region(4 * pK, hd, T), sR = c.mm.region(4 * pBH, T, T);
+        c.mm.matMul(qR, kR, sR);
+        [qR, kR, sR].forEach((r) => c.mm.release(r));
+        F = c.F();
+        causalSoftmax(F, soft, pBH, T, pSt);
+        const pR = c.mm.region(4 * pBH, T, T), vR = c.mm.region(4 * v, T, hd), oR = c.mm.region(4 * pO, T, hd);
+        c.mm.matMul(pR, vR, oR);
+        [pR, vR, oR].forEach((r) => c.mm.release(r));
+        F = c.F();
+        for (let t = 0; t < T; t++) F.copyWithin(pOut + (bb * T + t) * d + h * hd, pO + t * hd, pO + (t + 1) * hd);
+      }
+    }
+  });
+}
+
+function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
+  const { dy, saved, probs, cos, sin } = inputs as unknown as Record<'dy' | 'saved' | 'probs' | 'cos' | 'sin', Info>;
+  const { batch: B, heads: H } = attrs as unknown as AttentionAttrs;
+  return run(backend, (c) => {
+    const b = c.heap.backend;
+    const N = dy.shape[0], d = dy.shape[1], T = N / B, hd = d / H;
+    const dqkv = b.makeOutput([N, 3 * d], 'float32');
+    c.outputs.push(dqkv);
+    const grads = b.makeOutput([3 * N * d], 'float32'); // head-major dq, dk, dv
+    const dyH = b.makeOutput([T * hd], 'float32');
+    const tr = b.makeOutput([T * T], 'float32');
+    const ds = b.makeOutput([T * T], 'float32');
+    const vT = b.makeOutput([hd * T], 'float32');
+    c.temps.push(grads, dyH, tr, ds, vT);
+    const pDy = c.at(dy) >> 2, pS = c.at(saved) >> 2, pP = c.at(probs) >> 2, pG = c.at(grads) >> 2, pD = c.at(dyH) >> 2;
+    const pT = c.at(tr) >> 2, pDs = c.at(ds) >> 2, pV = c.at(vT) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(dqkv) >> 2;
+    const mm = c.mm;
+    const mat = (a: number, ar: number, ac: number, bo: number, bc: number, out: number) => {
+      const ra = mm.region(4 * a, ar, ac), rb = mm.region(4 * bo, ac, bc), ro = mm.region(4 * out, ar, bc);
+      mm.matMul(ra, rb, ro);
+      [ra, rb, ro].forEach((r) => mm.release(r));
+    };
+    let F = c.F();
+    for (let bb = 0; bb < B; bb++) {
+      for (let h = 0; h < H; h++) {
+        const q = hmRow(pS, 0, bb, h, 0, B, H, T, hd), k = hmRow(pS, 1, bb, h, 0, B, H, T, hd), v = hmRow(pS, 2, bb, h, 0, B, H, T, hd);
+        const pBH = pP + (bb * H + h) * T * T;
+        for (let t = 0; t < T; t++) F.copyWithin(pD + t * hd, pDy + (bb * T + t) * d + h * hd, pDy + (bb * T + t) * d + (h + 1) * hd);
+        // dv = Pᵀ dy
+        transposeInto(F, pBH, T, T, pT);
+        mat(pT, T, T, pD, hd, hmRow(pG, 2, bb, h, 0, B, H, T, hd));
+        F = c.F();
+        // dP = dy vᵀ, then dS = P (dP - rowsum(dP P))
+        transposeInto(F, v, T, hd, pV);
+        mat(pD, T, hd, pV, T, pDs);
+        F = c.F();
+        causalSoftmaxGrad(F, pBH, pDs, T);
+        // dq = dS k, dk = dSᵀ q
+        mat(pDs, T, T, k, hd, hmRow(pG, 0, bb, h, 0, B, H, T, hd));
+        F = c.F();
+        transposeInto(F, pDs, T, T, pT);
+        mat(pT, T, T, q, hd, hmRow(pG, 1, bb, h, 0, B, H, T, hd));
+        F = c.F();
+      }
+    }
+    headMajorToRows(F, pG, pOut, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd));
+  });
+}
+
+function register(): void {
+  if (tf.getKernel(ATTENTION, 'wasm')) return;
+  tf.registerKernel({ kernelName: ATTENTION, backendName: 'wasm', kernelFunc: forward as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: ATTENTION_GRAD, backendName: 'wasm', kernelFunc: backward as unknown as tf.KernelFunc });
+}
+
+/** `enabled: false` makes attention use tfjs ops everywhere (tests compare the two paths). */
+export const attentionSettings = { enabled: true };
+
+/** Whether the fused attention kernels run on the active backend (wasm with SIMD and the heap-region hooks). */
+export function fusedAttentionAvailable(): boolean {
+  if (!attentionSettings.enabled) return false;
+  const heap = wasmHeap();
+  if (!heap || !softmaxRowsKernel(heap.memory) || !HeapMatMul.create(heap.backend)) return false;
+  register();
+  return true;
+}
+
+/** [out [N, d], saved, probs] for qkv [N, 3d] of `batch` sequences; cos, sin [T, hd/2] (any shape of that size). */
+export function fusedAttention(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor[] {
+  return tf.engine().runKernel(ATTENTION, { qkv, cos, sin } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+}
+
+/** dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
+export function fusedAttentionGrad(dy: tf.Tensor, saved: tf.Tensor, probs: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor {
+  return tf.engine().runKernel(ATTENTION_GRAD, { dy, saved, probs, cos, sin } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
