@@ -94,55 +94,30 @@ function causalSoftmaxGrad(F: Float32Array, p: number, g: number, T: number): vo
 }
 
 /**
- * Rotary embedding (NeoX rotate-half; q's cos and sin times `scale` first, as ropeInfer) of qkv [B*T, 3d] at x,
- * written head-major [3, B, H, T, hd] at out. Float offsets into F; cos, sin [T, hd/2].
+ * Rotary embedding (NeoX rotate-half; q's cos and sin times `scale` first, as ropeInfer) between qkv rows
+ * [B*T, 3d] at `rows` and head-major [3, B, H, T, hd] at `hm`: toHeadMajor rotates rows into hm; otherwise it
+ * rotates hm back into rows by the inverse rotation (sin negated), which is the gradient of the forward one.
+ * Float offsets into F; cos, sin [T, hd/2]; v is copied unrotated.
  */
-function ropeToHeadMajor(F: Float32Array, x: number, out: number, cos: number, sin: number, B: number, T: number, H: number, hd: number, scale: number): void {
-  const d = H * hd, half = hd / 2;
+function rotaryHeadMajor(F: Float32Array, rows: number, hm: number, cos: number, sin: number, B: number, T: number, H: number, hd: number, scale: number, toHeadMajor: boolean): void {
+  const d = H * hd, half = hd / 2, sign = toHeadMajor ? 1 : -1;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      const row = x + (b * T + t) * 3 * d;
+      const row = rows + (b * T + t) * 3 * d;
       for (let h = 0; h < H; h++) {
         for (let part = 0; part < 3; part++) {
-          const src = row + part * d + h * hd;
-          const dst = hmRow(out, part, b, h, t, B, H, T, hd);
+          const r = row + part * d + h * hd, m = hmRow(hm, part, b, h, t, B, H, T, hd);
+          const src = toHeadMajor ? r : m, dst = toHeadMajor ? m : r;
           if (part === 2) {
             F.copyWithin(dst, src, src + hd);
             continue;
           }
           for (let i = 0; i < half; i++) {
-            let cs = F[cos + t * half + i], sn = F[sin + t * half + i];
+            let cs = F[cos + t * half + i], sn = sign * F[sin + t * half + i];
             if (part === 0) { cs = Math.fround(cs * scale); sn = Math.fround(sn * scale); }
             const x1 = F[src + i], x2 = F[src + half + i];
             F[dst + i] = Math.fround(x1 * cs) - Math.fround(x2 * sn);
             F[dst + half + i] = Math.fround(x2 * cs) + Math.fround(x1 * sn);
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The inverse of ropeToHeadMajor for gradients: head-major g at src -> [B*T, 3d] at out, rotated back. */
-function headMajorToRows(F: Float32Array, src0: number, out: number, cos: number, sin: number, B: number, T: number, H: number, hd: number, scale: number): void {
-  const d = H * hd, half = hd / 2;
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const row = out + (b * T + t) * 3 * d;
-      for (let h = 0; h < H; h++) {
-        for (let part = 0; part < 3; part++) {
-          const src = hmRow(src0, part, b, h, t, B, H, T, hd);
-          const dst = row + part * d + h * hd;
-          if (part === 2) {
-            F.copyWithin(dst, src, src + hd);
-            continue;
-          }
-          for (let i = 0; i < half; i++) {
-            let cs = F[cos + t * half + i], sn = F[sin + t * half + i];
-            if (part === 0) { cs = Math.fround(cs * scale); sn = Math.fround(sn * scale); }
-            const d1 = F[src + i], d2 = F[src + half + i];
-            F[dst + i] = Math.fround(d1 * cs) + Math.fround(d2 * sn);
-            F[dst + half + i] = Math.fround(d2 * cs) - Math.fround(d1 * sn);
           }
         }
       }
@@ -170,7 +145,7 @@ function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; ba
     const pX = c.at(qkv) >> 2, pS = c.at(saved) >> 2, pP = c.at(probs) >> 2, pK = c.at(kT) >> 2, pO = c.at(o) >> 2;
     const pSt = c.at(stats) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(out) >> 2;
     let F = c.F();
-    ropeToHeadMajor(F, pX, pS, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd));
+    rotaryHeadMajor(F, pX, pS, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd), true);
     for (let bb = 0; bb < B; bb++) {
       for (let h = 0; h < H; h++) {
         const q = hmRow(pS, 0, bb, h, 0, B, H, T, hd), k = hmRow(pS, 1, bb, h, 0, B, H, T, hd), v = hmRow(pS, 2, bb, h, 0, B, H, T, hd);
@@ -236,7 +211,7 @@ function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; b
         F = c.F();
       }
     }
-    headMajorToRows(F, pG, pOut, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd));
+    rotaryHeadMajor(F, pOut, pG, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd), false);
   });
 }
 
