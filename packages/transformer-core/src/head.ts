@@ -1,6 +1,7 @@
 // The output head and the loss: logits = x @ Whead^T over column shards of the transposed head, and a fused
 // head + cross-entropy that works in row chunks so the [N, vocab] logits never exist at once. When the tape is on it
-// computes the gradients in the same pass (softmax - onehot) and hands them to the backward.
+// computes the gradients in the same pass (softmax - onehot) and hands them to the backward. On wasm with one head
+// shard, all of it is one vocabulary-blocked kernel (wasm/head-xent.ts).
 import { tf } from './tf.js';
 import { customGrad } from './ops.js';
 import { fusedSoftmaxXent, fusedSoftmaxXentAvailable } from './wasm/softmax-xent.js';
