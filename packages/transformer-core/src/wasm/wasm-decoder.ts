@@ -6,7 +6,7 @@
 import { tf } from '../tf.js';
 import type { GPT } from '../model.js';
 import type { KVPart } from '../infer.js';
-import { gemvKernel, type Gemv } from './kernel.js';
+import { gemvKernel, geluKernel, type Gemv } from './kernel.js';
 import { wasmHeap, type WasmBackendLike } from './heap.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -216,10 +216,14 @@ export class WasmDecoder {
       g(oI * B, this.offset(Lw.proj), d, xI * B, d, d, 1); // x += o @ Wproj
       this.layerNorm(xI, hI, d);
       g(hI * B, this.offset(Lw.fc), 4 * d, ffI * B, d, 4 * d, 0);
-      const F2 = this.heap();
-      for (let i = ffI, e = ffI + 4 * d; i < e; i++) {
-        const u = F2[i];
-        F2[i] = 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
+      const gk = geluKernel(this.memory); // the same SIMD GELU as training (gelu.wat), in place
+      if (gk) gk.gelu(ffI * B, ffI * B, 4 * d);
+      else {
+        const F2 = this.heap();
+        for (let i = ffI, e = ffI + 4 * d; i < e; i++) {
+          const u = F2[i];
+          F2[i] = 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
+        }
       }
       g(ffI * B, this.offset(Lw.fc2), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
     }
