@@ -1,10 +1,9 @@
 // The output head and the loss: logits = x @ Whead^T over column shards of the transposed head, and a fused
 // head + cross-entropy that works in row chunks so the [N, vocab] logits never exist at once. When the tape is on it
-// computes the gradients in the same pass (softmax - onehot) and hands them to the backward. On wasm with one head
-// shard, all of it is one vocabulary-blocked kernel (wasm/head-xent.ts).
+// computes the gradients in the same pass (softmax - onehot) and hands them to the backward. On wasm all of it is
+// one vocabulary-blocked kernel (wasm/head-xent.ts).
 import { tf } from './tf.js';
 import { customGrad } from './ops.js';
-import { fusedSoftmaxXent, fusedSoftmaxXentAvailable } from './wasm/softmax-xent.js';
 import { headXent, headXentAvailable } from './wasm/head-xent.js';
 
 type T = tf.Tensor;
@@ -33,19 +32,16 @@ function softmaxXentOps(logits: T, tgt: Int32Array, w: Float32Array, nValid: num
   return { l, g: tf.mul(tf.sub(p, oh), tf.expandDims(tf.div(wt, nValid), 1)) };
 }
 
-/** The same in one pass on the wasm backend (wasm/softmax-xent.ts). */
-function softmaxXentFused(logits: T, tgt: Int32Array, w: Float32Array, nValid: number, withGrad: boolean): { l: T; g?: T } {
-  const [l, g] = fusedSoftmaxXent(logits, tf.tensor1d(tgt, 'int32'), tf.tensor1d(w), { scale: 1 / nValid, withGrad });
-  return { l, g };
-}
-
 function chunkRows(V: number, N: number): number {
   // ~16M floats of logits per chunk (64 MiB)
   return Math.max(1, Math.min(N, Math.floor((16 * 1024 * 1024) / V)));
 }
 
-/** headCrossEntropy on wasm with one head shard: the vocabulary-blocked kernel of wasm/head-xent.ts. */
-function blockedCrossEntropy(h: T, w: T, targets: Int32Array, nValid: number): T {
+/**
+ * headCrossEntropy on wasm: the vocabulary-blocked kernel of wasm/head-xent.ts. Column shards of the head are
+ * joined for the call (the kernel copies W into its blocks anyway) and the gradient is split back.
+ */
+function blockedCrossEntropy(h: T, shards: T[], targets: Int32Array, nValid: number): T {
   const N = targets.length;
   const tgt = new Int32Array(N);
   const wts = new Float32Array(N);
@@ -53,17 +49,26 @@ function blockedCrossEntropy(h: T, w: T, targets: Int32Array, nValid: number): T
     tgt[i] = targets[i] >= 0 ? targets[i] : 0;
     wts[i] = targets[i] >= 0 ? 1 : 0;
   }
+  const joined = (ss: T[]) => (ss.length === 1 ? ss[0] : tf.concat(ss, 1));
   if (!tf.engine().isTapeOn()) {
-    return tf.tidy(() => tf.div(headXent(h, w, null, tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1)[0], nValid));
+    return tf.tidy(() => tf.div(headXent(h, joined(shards), null, tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1)[0], nValid));
   }
-  const f = customGrad((hh: T, ww: T, save: tf.GradSaveFunc) => {
-    const [l, dh, dW] = tf.tidy(() => headXent(hh, ww, tf.transpose(ww), tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1 / nValid));
-    save([dh, dW]);
+  const widths = shards.map((s) => s.shape[1]!);
+  const f = customGrad((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const hh = args[0] as T;
+    const ss = args.slice(1, args.length - 1) as T[];
+    const [l, dh, ...dW] = tf.tidy(() => {
+      const w = joined(ss);
+      const [loss, dH, dWAll] = headXent(hh, w, tf.transpose(w), tf.tensor1d(tgt, 'int32'), tf.tensor1d(wts), 1 / nValid);
+      return [loss, dH, ...(ss.length === 1 ? [dWAll] : tf.split(dWAll, widths, 1))];
+    });
+    save([dh, ...dW]);
     const loss = tf.div(l, nValid);
     l.dispose();
     return { value: loss, gradFunc: (dy: T, saved: T[]) => saved.map((g) => tf.mul(g, dy)) };
-  }) as (a: T, b: T) => T;
-  return f(h, w);
+  }) as (...xs: T[]) => T;
+  return f(h, ...shards);
 }
 
 /**
@@ -75,11 +80,10 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
   let nValid = 0;
   for (let i = 0; i < N; i++) if (targets[i] >= 0) nValid++;
   if (nValid === 0) throw new RangeError('loss: every target is ignored (< 0); nothing to average');
-  if (shards.length === 1 && headXentAvailable()) return blockedCrossEntropy(h, shards[0], targets, nValid);
+  if (headXentAvailable()) return blockedCrossEntropy(h, shards, targets, nValid);
   const R = chunkRows(V, N);
   const widths = shards.map((s) => s.shape[1]!);
   const needGrad = tf.engine().isTapeOn();
-  const fused = fusedSoftmaxXentAvailable();
 
   const run = (hh: T, ss: T[], withGrad: boolean) => {
     let lossSum: T = tf.scalar(0);
@@ -98,7 +102,7 @@ export function headCrossEntropy(h: T, shards: T[], targets: Int32Array): T {
       const res = tf.tidy(() => {
         const hc = rows === N ? hh : tf.slice(hh, [r0, 0], [rows, -1]);
         const logits = headLogits(hc, ss);
-        const { l, g } = (fused ? softmaxXentFused : softmaxXentOps)(logits, tgt, w, nValid, withGrad);
+        const { l, g } = softmaxXentOps(logits, tgt, w, nValid, withGrad);
         if (!g) return { l };
         const gs = ss.length === 1 ? [g] : tf.split(g, widths, 1);
         const hcT = tf.transpose(hc);

@@ -1,7 +1,7 @@
-// The vocabulary-blocked head cross-entropy on wasm: loss and both gradients against the row-chunk path (tfjs ops
-// for the products) and a float64 computation, over block widths that do and do not divide the vocabulary, several
-// row chunks, ignored targets and targets in every block; the heap regions it registers are all released (XNNPACK
-// would otherwise keep stale packings), and no tensors are left over.
+// The vocabulary-blocked head cross-entropy on wasm: loss and both gradients against the row-chunk path (tfjs ops)
+// and a float64 computation, over block widths that do and do not divide the vocabulary, several row chunks,
+// ignored targets, targets in every block and a head in column shards; the heap regions it registers are all
+// released (XNNPACK would otherwise keep stale packings), and no tensors are left over.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
@@ -111,6 +111,35 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
     expect(maxRel(a.dW, b.dW)).toBeLessThan(1e-5);
     expect(maxRel(a.dh, b.dh)).toBeLessThan(1e-5);
     tf.dispose([h, W]);
+  });
+
+  it('joins column shards of the head and splits the gradient back, equal to the ops path on the same shards', async () => {
+    const rng = new Rng(21);
+    const N = 70, d = 12, widths = [100, 37, 200];
+    const h = tf.tensor2d(rng.normal(new Float32Array(N * d), 1), [N, d]);
+    const Ws = widths.map((w) => tf.variable(tf.tensor2d(rng.normal(new Float32Array(d * w), 0.3), [d, w])));
+    const V = widths.reduce((a, b) => a + b, 0);
+    const tg = Int32Array.from({ length: N }, (_, i) => (i % 9 === 0 ? -1 : Math.floor(rng.next() * V)));
+    const run = async (blocked: boolean) => {
+      Object.assign(headXentSettings, { enabled: blocked, blockCols: 64, chunkRows: 32 });
+      try {
+        const { value, grads } = tf.variableGrads(() => headCrossEntropy(h, Ws, tg) as tf.Scalar, Ws);
+        const out = { loss: (await value.data())[0], g: await Promise.all(Ws.map((w) => grads[w.name].data() as Promise<Float32Array>)) };
+        tf.dispose([value, ...Object.values(grads)]);
+        return out;
+      } finally {
+        Object.assign(headXentSettings, { enabled: true, blockCols: 0, chunkRows: 0 });
+      }
+    };
+    const n0 = tf.memory().numTensors;
+    const a = await run(true), b = await run(false);
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThan(1e-6);
+    a.g.forEach((g, i) => {
+      expect(g.length).toBe(d * widths[i]);
+      expect(maxRel(g, b.g[i])).toBeLessThan(1e-5);
+    });
+    tf.dispose([h, ...Ws]);
   });
 
   it('HeapMatMul refuses shapes that do not fit, and block widths follow the head width', () => {
