@@ -1,0 +1,2 @@
+// data: public exports of src/data.
+export {};

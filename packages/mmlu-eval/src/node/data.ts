@@ -1,0 +1,2 @@
+// Node adapter: data part (see index.ts).
+export {};

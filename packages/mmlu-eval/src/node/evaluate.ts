@@ -1,0 +1,2 @@
+// Node adapter: evaluate part (see index.ts).
+export {};

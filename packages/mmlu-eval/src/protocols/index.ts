@@ -1,0 +1,2 @@
+// protocols: public exports of src/protocols.
+export {};

@@ -1,0 +1,2 @@
+// report: public exports of src/report.
+export {};

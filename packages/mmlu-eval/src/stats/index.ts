@@ -1,0 +1,2 @@
+// stats: public exports of src/stats.
+export {};

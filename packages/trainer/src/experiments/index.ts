@@ -1,0 +1,2 @@
+// experiments: public exports of src/experiments (filled in by the experiments modules).
+export {};

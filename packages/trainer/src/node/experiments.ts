@@ -1,0 +1,2 @@
+// Node adapter: experiments part (see index.ts).
+export {};

@@ -1,0 +1,2 @@
+// Node adapter: parallel part (see index.ts).
+export {};

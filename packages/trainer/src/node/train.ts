@@ -1,0 +1,2 @@
+// Node adapter: train part (see index.ts).
+export {};

@@ -1,0 +1,2 @@
+// train: public exports of src/train (filled in by the train modules).
+export {};
