@@ -9,6 +9,22 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
+/** One moment tensor in an optimizer state dict (the variable's own shape and layout). */
+export interface AdamWTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** AdamW's state, keyed by variable name (`tf.Variable.name`): what `stateDict()` returns and `loadStateDict()` takes. */
+export interface AdamWState {
+  /** Steps taken (drives the bias correction). */
+  step: number;
+  /** First moments (torch's `exp_avg`). */
+  expAvg: Map<string, AdamWTensor>;
+  /** Second moments (torch's `exp_avg_sq`). */
+  expAvgSq: Map<string, AdamWTensor>;
+}
+
 type Grads = Record<string, tf.Tensor> | Map<string, tf.Tensor> | Array<{ name: string; tensor: tf.Tensor }>;
 
 function entries(grads: Grads): Array<[string, tf.Tensor]> {
@@ -100,6 +116,56 @@ export class AdamW {
       Object.values(grads).forEach((g) => g.dispose());
     }
     return value;
+  }
+
+  /** A copy of the state (step and both moments of every variable that has them), read with async data(). */
+  async stateDict(): Promise<AdamWState> {
+    const expAvg = new Map<string, AdamWTensor>();
+    const expAvgSq = new Map<string, AdamWTensor>();
+    for (const [name, m] of this.m) {
+      const v = this.v.get(name)!;
+      expAvg.set(name, { shape: [...m.shape], data: Float32Array.from((await m.data()) as Float32Array) });
+      expAvgSq.set(name, { shape: [...v.shape], data: Float32Array.from((await v.data()) as Float32Array) });
+    }
+    return { step: this.step, expAvg, expAvgSq };
+  }
+
+  /**
+   * Replaces the state with `state` (e.g. from a checkpoint). Everything is checked before anything changes: the
+   * step, that both maps name the same registered trainable variables, shapes, lengths and finiteness.
+   */
+  loadStateDict(state: AdamWState): void {
+    if (!state || typeof state !== 'object') throw new TypeError('AdamW.loadStateDict: state must be { step, expAvg, expAvgSq }');
+    if (!Number.isInteger(state.step) || state.step < 0) throw new RangeError(`AdamW.loadStateDict: step must be an integer >= 0, got ${state.step}`);
+    if (!(state.expAvg instanceof Map) || !(state.expAvgSq instanceof Map)) throw new TypeError('AdamW.loadStateDict: expAvg and expAvgSq must be Maps');
+    const registry = tf.engine().registeredVariables;
+    for (const [field, map, other] of [['expAvg', state.expAvg, state.expAvgSq], ['expAvgSq', state.expAvgSq, state.expAvg]] as const) {
+      for (const [name, t] of map) {
+        if (!other.has(name)) throw new Error(`AdamW.loadStateDict: ${field} has ${name} but ${field === 'expAvg' ? 'expAvgSq' : 'expAvg'} does not`);
+        const p = registry[name];
+        if (!p) throw new Error(`AdamW.loadStateDict: ${field}: no variable named ${name}`);
+        if (!p.trainable) throw new Error(`AdamW.loadStateDict: ${field}: variable ${name} is not trainable`);
+        if (!t || !(t.data instanceof Float32Array) || !Array.isArray(t.shape)) throw new TypeError(`AdamW.loadStateDict: ${field}.${name} must be { shape, data: Float32Array }`);
+        if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
+          throw new Error(`AdamW.loadStateDict: ${field}.${name} has shape [${t.shape.join(', ')}], the variable has [${p.shape.join(', ')}]`);
+        }
+        if (t.data.length !== p.size) throw new Error(`AdamW.loadStateDict: ${field}.${name} has ${t.data.length} values, expected ${p.size}`);
+        for (let i = 0; i < t.data.length; i++) {
+          if (!Number.isFinite(t.data[i])) throw new Error(`AdamW.loadStateDict: ${field}.${name} has a non-finite value (${t.data[i]}) at flat index ${i}`);
+        }
+      }
+    }
+    this.dispose();
+    for (const [name, t] of state.expAvg) {
+      const sq = state.expAvgSq.get(name)!;
+      const a = tf.tensor(t.data, t.shape, 'float32');
+      const b = tf.tensor(sq.data, sq.shape, 'float32');
+      this.m.set(name, tf.variable(a, false, `${name}/adamw_m`));
+      this.v.set(name, tf.variable(b, false, `${name}/adamw_v`));
+      a.dispose(); // the variables hold their own references
+      b.dispose();
+    }
+    this.step = state.step;
   }
 
   /** Frees the optimizer state. */

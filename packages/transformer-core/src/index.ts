@@ -10,7 +10,7 @@ export { createModel, GPT, initState, type EmbeddingMatrix, type CreateModelOpti
 export { InputError, type IdBatch } from './input.js';
 export type { GenerateOptions, HeadPool } from './generate.js';
 export type { LogprobRequest, LogprobResult, LogprobOptions } from './logprobs.js';
-export { AdamW, clipGradNorm, type AdamWOptions } from './adamw.js';
+export { AdamW, clipGradNorm, type AdamWOptions, type AdamWState, type AdamWTensor } from './adamw.js';
 export { WEBGPU_BINDING_LIMIT, shardSizes } from './weights.js';
 export {
   saveCheckpoint, loadCheckpoint, serializeCheckpoint, parseCheckpointConfig, validateWeights, modelFromCheckpoint,
