@@ -28,8 +28,11 @@ export interface CreateModelOptions {
 }
 
 export interface LossOptions {
-  /** Apply dropout (default: when config.dropout > 0 and gradients are being recorded). */
-  dropout?: boolean;
+  /**
+   * Apply dropout (default: when config.dropout > 0 and gradients are being recorded); a number is the rate to
+   * use for this call instead of config.dropout (0 = off).
+   */
+  dropout?: boolean | number;
   /** Seed for the dropout masks of this call. */
   seed?: number;
 }
@@ -209,8 +212,9 @@ export class GPT {
     if (tg.B !== batch.B || tg.T !== batch.T) {
       throw new InputError(`loss: targets shape [${tg.B}, ${tg.T}] does not match ids shape [${batch.B}, ${batch.T}]`);
     }
+    if (typeof opts.dropout === 'number' && !(opts.dropout >= 0 && opts.dropout < 1)) throw new InputError(`loss: options.dropout must be in [0, 1), got ${opts.dropout}`);
     const useDrop = opts.dropout ?? (c.dropout > 0 && tf.engine().isTapeOn());
-    const rate = useDrop ? c.dropout : 0;
+    const rate = typeof useDrop === 'number' ? useDrop : useDrop ? c.dropout : 0;
     const seed = opts.seed ?? this.dropoutCalls++;
     return tf.tidy(() => headCrossEntropy(this.hidden(batch, rate, seed), this.head.parts, tg.data) as tf.Scalar);
   }
