@@ -55,3 +55,11 @@ export interface StepEngine {
   loadOptimizerState(state: OptimizerState): Promise<void>;
   dispose(): Promise<void>;
 }
+
+/** A NaN or infinite loss or gradient: names the optimizer step (0-based) and the tensor (`loss` or a checkpoint name). */
+export class NonFiniteError extends Error {
+  constructor(readonly step: number, readonly tensor: string, detail = '') {
+    super(`step ${step}: ${tensor === 'loss' ? 'the loss' : `the gradient of ${tensor}`} is not finite${detail ? ` (${detail})` : ''}; no weight was changed`);
+    this.name = 'NonFiniteError';
+  }
+}
