@@ -25,6 +25,19 @@ export interface CorpusMeta {
   /** Characters read, tokens produced. */
   chars: number;
   tokens: { train: number; val: number };
-  sft?: { examples: number; tokens: number; ratio: number; maskPrompt: boolean };
+  /** How the split was made (tokenizeCorpus: 'documents' by seeded hash, or 'tail' = last valFraction of tokens). */
+  split?: { mode: 'documents' | 'tail'; valFraction: number; seed: number };
+  /**
+   * The SFT mix. `tokens`/`ratio`: SFT tokens in the train split and their share of it (`valTokens`/`valRatio`:
+   * the same for val); `examples`: examples read; `inserted`: examples placed per split (with repeats),
+   * `distinct`: distinct ones; `mode`: 'repeat' when the train examples were too few for the ratio (they cycle in
+   * fresh seeded orders), 'subsample' when a seeded subset sufficed.
+   */
+  sft?: {
+    examples: number; tokens: number; ratio: number; maskPrompt: boolean;
+    targetRatio?: number; template?: string; mode?: 'repeat' | 'subsample';
+    inserted?: { train: number; val: number }; distinct?: { train: number; val: number };
+    valTokens?: number; valRatio?: number;
+  };
   [key: string]: unknown;
 }

@@ -1,0 +1,53 @@
+// The corpus fingerprint: SHA-256 hex of a small text header and the train/val ids (uint32 little-endian) and
+// masks, so a checkpoint can tell whether it is resumed on the same data. Python reproduces it with
+//   hashlib.sha256(header + train.astype('<u4').tobytes() + val.astype('<u4').tobytes() [+ trainMask + valMask])
+// where header = f"glyphlm-corpus/1 vocab={vocabSize} train={len(train)} val={len(val)} masks={0|1}\n".
+import { sha256Hex } from '@glyphlm/unicode-tokenizer';
+
+export interface FingerprintInput {
+  train: Uint32Array;
+  val: Uint32Array;
+  vocabSize: number;
+  trainMask?: Uint8Array;
+  valMask?: Uint8Array;
+}
+
+/** Hashes the concatenation of byte parts to lowercase SHA-256 hex (Node passes one over node:crypto). */
+export type HashParts = (parts: Uint8Array[]) => string;
+
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function u32le(a: Uint32Array): Uint8Array {
+  if (littleEndian) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const out = new Uint8Array(a.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) dv.setUint32(i * 4, a[i], true);
+  return out;
+}
+
+/** The byte parts the fingerprint hashes, in order. */
+export function fingerprintParts(d: FingerprintInput): Uint8Array[] {
+  const masks = d.trainMask !== undefined || d.valMask !== undefined;
+  const header = `glyphlm-corpus/1 vocab=${d.vocabSize} train=${d.train.length} val=${d.val.length} masks=${masks ? 1 : 0}\n`;
+  const parts = [new TextEncoder().encode(header), u32le(d.train), u32le(d.val)];
+  if (masks) {
+    parts.push(d.trainMask ?? new Uint8Array(d.train.length).fill(1));
+    parts.push(d.valMask ?? new Uint8Array(d.val.length).fill(1));
+  }
+  return parts;
+}
+
+/** Concatenate and hash with the package's portable SHA-256. */
+export const sha256Parts: HashParts = (parts) => {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const all = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { all.set(p, o); o += p.length; }
+  return sha256Hex(all);
+};
+
+/** SHA-256 hex fingerprint of a corpus's ids and masks (see the file header for the exact bytes). */
+export function corpusFingerprint(d: FingerprintInput, hash: HashParts = sha256Parts): string {
+  return hash(fingerprintParts(d));
+}
