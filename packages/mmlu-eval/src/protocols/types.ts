@@ -17,6 +17,10 @@ export interface ItemResult {
   outputs?: string[];
   /** Paper with runs > 1: correct count over runs. */
   correctRuns?: number;
+  /** Paper with runs > 1: the predicted choice of each run (-1 = not a valid letter); read by summarizeAccuracy. */
+  preds?: number[];
+  /** Number of choices of the item (default: logliks.length, else 4); sets the chance line. */
+  nChoices?: number;
   /** Harness: shots actually used after dropping to fit the context. */
   shots?: number;
   /** True when the prompt was left-truncated (zero shots did not fit). */
@@ -27,6 +31,8 @@ export interface SubjectAccuracy {
   acc: number;
   n: number;
   ci95: [number, number];
+  /** Share of invalid outputs among the subject's items (over all runs). */
+  invalidRate?: number;
 }
 
 export interface Accuracy {
@@ -48,6 +54,12 @@ export interface Accuracy {
   microNorm?: number;
   /** Paper with runs > 1: accuracy of each run. */
   runs?: number[];
+  /** Paper with runs > 1: population σ of the per-run accuracies (the author's σ). */
+  runsStd?: number;
+  /** Paper with runs > 1: item-sampling CI95 (normal, over each item's share of correct runs); ci95 is across runs. */
+  ci95Items?: [number, number];
+  /** Cloze: Wilson CI95 of microNorm. */
+  ci95Norm?: [number, number];
 }
 
 export interface EvalResult {
@@ -66,5 +78,5 @@ export interface EvalResult {
   items: ItemResult[];
   accuracy: Accuracy;
   counts: { items: number; subjects: number; truncated: number; shotsReduced: number };
-  timing: { ms: number; requests: number; requestsPerSecond: number };
+  timing: { ms: number; requests: number; requestsPerSecond: number; /** Requests answered by the request cache. */ cacheHits?: number };
 }
