@@ -1,2 +1,7 @@
-// stats: public exports of src/stats.
-export {};
+// stats: public exports of src/stats (browser-safe): Wilson intervals, accuracy summaries, paired comparisons.
+export * from './wilson.js';
+export * from './runs.js';
+export * from './random.js';
+export * from './mcnemar.js';
+export * from './summarize.js';
+export * from './compare.js';
