@@ -210,6 +210,19 @@ def optimizer_hparams(trainer: dict, meta: dict, path: str) -> Tuple[Tuple[float
 # ------------------------------------------------------------------------------------------ writing a run
 
 
+def js_number(x: float) -> str:
+    """A float as JavaScript's String(x) spells it for the usual hyper-parameters (1e-8, 0.1, 1)."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e21:
+        return str(int(x))
+    mant, _, exp = repr(x).partition("e")
+    if not exp:
+        return mant
+    if -7 < int(exp) < 21:  # JavaScript writes these positionally
+        return np.format_float_positional(x, trim="-")
+    return f"{mant}e{'+' if int(exp) > 0 else '-'}{abs(int(exp))}"
+
+
 def write_json_atomic(path: str, obj) -> None:
     st.write_atomic(path, (json.dumps(obj, indent=2) + "\n").encode("utf-8"))
 
@@ -235,7 +248,7 @@ def save_trainer_checkpoint(out_root: str, step: int, model: GPT, raw_config: di
             tensors[f"exp_avg_sq.{n}"] = v.detach().to("cpu", torch.float32).contiguous()
         st.save(tensors, os.path.join(tmp, "optimizer.safetensors"),
                 {"format": OPTIM_FORMAT, "step": str(adam_step), "betas": json.dumps(list(betas), separators=(",", ":")),
-                 "eps": repr(eps), "weight_decay": repr(wd)})
+                 "eps": js_number(eps), "weight_decay": js_number(wd)})
         write_json_atomic(os.path.join(tmp, "trainer.json"), trainer)
         if os.path.exists(final):  # a stale directory of an abandoned run (latest.json never named it here)
             shutil.rmtree(final)
@@ -291,7 +304,7 @@ def token_loss_sum(model: nn.Module, ids: torch.Tensor, targets: torch.Tensor, v
 
 
 @torch.no_grad()
-def eval_loss(model: nn.Module, shards: td.ShardDir, opts: dict, d: Dist, vocab: int) -> Optional[float]:
+def eval_loss(model: nn.Module, shards: td.ShardDir, opts: dict, d: Dist, vocab: int) -> float:
     B, T = opts["batchSize"], opts["blockSize"]
     batches = micro_batches(shards, "val", td.eval_seed(opts["seed"]), list(range(opts["evalBatches"])), B, T,
                             td.rank_rows(B, d.rank, d.world), d.device)
@@ -304,7 +317,9 @@ def eval_loss(model: nn.Module, shards: td.ShardDir, opts: dict, d: Dist, vocab:
             count += float((tg >= 0).sum())
     model.train(was)
     total, count = d.sum([total, count])
-    return total / count if count else None
+    if count == 0:
+        raise BridgeError("evaluation: every target of the validation batches is ignored (masked)")
+    return total / count
 
 
 class NonFiniteError(RuntimeError):
@@ -439,12 +454,14 @@ def _train(a, d: Dist, model: GPT, raw: dict, cfg, shards: td.ShardDir, trainer:
     B, T, accum, seed = opts["batchSize"], opts["blockSize"], opts["gradAccumSteps"], opts["seed"]
     rows = td.rank_rows(B, d.rank, d.world)
     history = list(trainer.get("history", []))
-    prev = history[-1] if history else {}
-    elapsed0 = float(prev.get("elapsedMs", 0) or 0)
-    tokens0 = int(prev.get("tokens", start * B * accum * T) or 0)
+    elapsed0 = float(history[-1].get("elapsedMs", 0) or 0) if history else 0.0
+    clip = opts["gradClip"]
+    clip = clip if clip > 0 and math.isfinite(clip) else math.inf  # inf: the norm is still measured, nothing scaled
+    trainable = [params[n] for n in names]
     new_entries = []
     t0 = time.perf_counter()
     for s in range(start, start + n_steps):
+        t_step = time.perf_counter()
         lr = td.lr_at(s, opts["lr"], opts["minLr"], opts["warmupSteps"], opts["steps"])
         for g in opt.param_groups:
             g["lr"] = lr
@@ -452,7 +469,7 @@ def _train(a, d: Dist, model: GPT, raw: dict, cfg, shards: td.ShardDir, trainer:
         local_count = float(sum(int((tg >= 0).sum()) for _, tg in batch))
         (n_targets,) = d.sum([local_count])
         if n_targets == 0:
-            raise BridgeError(f"step {s}: every target of the step is masked (no loss to train on)")
+            raise BridgeError(f"step {s}: every target of the step is ignored (masked), nothing to learn from")
         opt.zero_grad(set_to_none=True)
         loss_sum = 0.0
         scale = d.world / n_targets  # DDP/FSDP average gradients over ranks; this turns them into sum / n_targets
@@ -468,27 +485,22 @@ def _train(a, d: Dist, model: GPT, raw: dict, cfg, shards: td.ShardDir, trainer:
         loss = total / n_targets
         if not math.isfinite(loss):
             raise NonFiniteError(f"step {s}: the loss is {loss}")
-        for n, p in (wrapped.named_parameters() if fsdp else ((n, params[n]) for n in names)):
+        for n, p in (wrapped.named_parameters() if fsdp else zip(names, trainable)):
             if p.grad is not None and not torch.isfinite(p.grad).all():
                 raise NonFiniteError(f"step {s}: the gradient of {n} has NaN or Inf")
-        clip = opts["gradClip"]
-        if clip and clip > 0 and math.isfinite(clip):
-            if fsdp:
-                wrapped.clip_grad_norm_(clip)
-            else:
-                torch.nn.utils.clip_grad_norm_([params[n] for n in names], clip)
+        # torch.nn.utils.clip_grad_norm_ semantics (coef = clip / (norm + 1e-6), applied when < 1); FSDP's own
+        # clip_grad_norm_ computes the same global norm over the shards
+        norm = wrapped.clip_grad_norm_(clip) if fsdp else torch.nn.utils.clip_grad_norm_(trainable, clip)
         opt.step()
         adam_step += 1
-        elapsed = elapsed0 + (time.perf_counter() - t0) * 1000
+        now = time.perf_counter()
         step_tokens = B * accum * T
-        entry = {"step": s + 1, "loss": loss, "lr": lr, "tokens": tokens0 + (s + 1 - start) * step_tokens,
-                 "tokensPerSecond": (s + 1 - start) * step_tokens / max(1e-9, time.perf_counter() - t0),
-                 "elapsedMs": elapsed}
+        entry = {"step": s + 1, "loss": loss, "lr": lr, "gradNorm": float(norm), "tokens": (s + 1) * step_tokens,
+                 "tokensPerSecond": step_tokens / max(1e-9, now - t_step),
+                 "elapsedMs": elapsed0 + (now - t0) * 1000}
         ev = opts["evalEvery"]
-        if ev > 0 and opts["evalBatches"] > 0 and ((s + 1) % ev == 0 or s + 1 == opts["steps"]):
-            vl = eval_loss(wrapped if fsdp else model, shards, opts, d, cfg.vocabSize)
-            if vl is not None:
-                entry["valLoss"] = vl
+        if opts["evalBatches"] > 0 and ((ev > 0 and (s + 1) % ev == 0) or s + 1 == opts["steps"]):
+            entry["valLoss"] = eval_loss(wrapped if fsdp else model, shards, opts, d, cfg.vocabSize)
         history.append(entry)
         new_entries.append(entry)
         if d.rank == 0 and not a.quiet:

@@ -11,6 +11,7 @@
 - Clear errors for a foreign data fingerprint, a schedule overrun and a broken optimizer file.
 About 25 s on 2 cores (the torchrun case is most of it).
 """
+import hashlib
 import io
 import json
 import math
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import zlib
 from contextlib import redirect_stdout
 from fractions import Fraction
 
@@ -85,9 +87,12 @@ def np_offsets(seed: int, bi: int, rows: np.ndarray, n: int, T: int) -> np.ndarr
 
 
 def write_shard(path: str, values: np.ndarray, vocab: int, meta: dict, mask: bool = False, **overrides) -> None:
-    """A shard file by the shared format (header fields overridable to make broken ones)."""
+    """A shard file by the shared format, with the body's zlib CRC-32 in the metadata as the trainer writes it
+    (header fields overridable to make broken ones)."""
     bpi = 1 if mask else (2 if vocab <= 65536 else 4)
-    mj = json.dumps(meta).encode()
+    dt = {1: "u1", 2: "<u2", 4: "<u4"}[bpi]
+    body = np.asarray(values).astype(dt).tobytes()
+    mj = json.dumps({**meta, "kind": "mask" if mask else "ids", "crc32": zlib.crc32(body)}).encode()
     h = np.zeros(256, "<u4")
     fields = {"magic": td.MAGIC, "version": 1, "bpi": bpi, "vocab": vocab, "count": len(values), "nmeta": len(mj)}
     fields.update(overrides)
@@ -95,27 +100,46 @@ def write_shard(path: str, values: np.ndarray, vocab: int, meta: dict, mask: boo
     h[4], h[5], h[6] = fields["count"] % 2 ** 32, fields["count"] // 2 ** 32, fields["nmeta"]
     head = bytearray(h.tobytes())
     head[32:32 + len(mj)] = mj
-    dt = {1: "u1", 2: "<u2", 4: "<u4"}[bpi]
-    with open(path, "wb") as f:
-        f.write(bytes(head) + np.asarray(values).astype(dt).tobytes())
+    wr(path, bytes(head) + body)
 
 
-def write_shard_dir(path: str, splits: dict, vocab: int, fingerprint: str = "fp-test", masks: dict = None) -> None:
-    """splits: {"train": [chunk, ...], "val": [...]} -> train-00000.bin ...; masks likewise (same chunking)."""
+def fingerprint(splits: dict, vocab: int, masks: dict = None) -> str:
+    """The trainer's corpus fingerprint, written out plainly on whole arrays."""
+    tr, va = np.concatenate(splits["train"]), np.concatenate(splits["val"])
+    head = f"glyphlm-corpus/1 vocab={vocab} train={len(tr)} val={len(va)} masks={1 if masks else 0}\n".encode()
+    parts = [head, tr.astype("<u4").tobytes(), va.astype("<u4").tobytes()]
+    if masks:
+        for split, n in (("train", len(tr)), ("val", len(va))):
+            parts.append(np.concatenate(masks[split]).astype("u1").tobytes() if split in masks else b"\1" * n)
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+def write_shard_dir(path: str, splits: dict, vocab: int, masks: dict = None) -> str:
+    """splits: {"train": [chunk, ...], "val": [...]} -> train-00000.bin ... + corpus.json as writeShards makes
+    them; masks likewise (same chunking). Returns the fingerprint."""
     os.makedirs(path, exist_ok=True)
-    tokens = {}
+    fp = fingerprint(splits, vocab, masks)
+    listing = {}
     for split, chunks in splits.items():
-        tokens[split] = int(sum(len(c) for c in chunks))
+        listing[split] = []
         for i, c in enumerate(chunks):
-            meta = {"split": split, "shard": i, "shards": len(chunks), "corpusFingerprint": fingerprint}
-            write_shard(os.path.join(path, f"{split}-{i:05d}.bin"), c, vocab, meta)
-            if masks and split in masks:
-                write_shard(os.path.join(path, f"{split}-{i:05d}.mask.bin"), masks[split][i], vocab, meta, mask=True)
-    corpus = {"meta": {"tokenizer": "test", "tokenizerFingerprint": "tok-test", "fingerprint": fingerprint,
-                       "separatorId": 0, "documents": {"train": 1, "val": 1}, "chars": 0, "tokens": tokens},
-              "vocabSize": vocab}
-    with open(os.path.join(path, "corpus.json"), "w") as f:
-        json.dump(corpus, f)
+            name = f"{split}-{i:05d}"
+            meta = {"split": split, "index": i, "count": len(chunks), "tokenizer": "test",
+                    "tokenizerFingerprint": "tok-test", "corpusFingerprint": fp}
+            write_shard(os.path.join(path, f"{name}.bin"), c, vocab, meta)
+            entry = {"file": f"{name}.bin", "tokens": len(c)}
+            if masks:
+                m = masks[split][i] if split in masks else np.ones(len(c), np.uint8)
+                write_shard(os.path.join(path, f"{name}.mask.bin"), m, vocab, meta, mask=True)
+                entry["mask"] = f"{name}.mask.bin"
+            listing[split].append(entry)
+    tokens = {k: int(sum(len(c) for c in v)) for k, v in splits.items()}
+    corpus = {"format": "glyphlm-corpus", "version": 1, "vocabSize": vocab, "bytesPerId": 2 if vocab <= 65536 else 4,
+              "meta": {"tokenizer": "test", "tokenizerFingerprint": "tok-test", "fingerprint": fp, "separatorId": 0,
+                       "documents": {"train": 1, "val": 1}, "chars": 0, "tokens": tokens},
+              "shards": listing}
+    wr(os.path.join(path, "corpus.json"), json.dumps(corpus).encode())
+    return fp
 
 
 # ------------------------------------------------------------------------------------ sampler and shards
@@ -198,74 +222,79 @@ class ShardTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def make(self, name="ok", vocab=300, **kw):
+    def make(self, name="ok", vocab=300):
         p = os.path.join(self.tmp, name)
-        write_shard_dir(p, {"train": [self.train[:2000], self.train[2000:]], "val": [self.val]}, vocab,
-                        masks={"train": [self.tmask[:2000], self.tmask[2000:]]}, **kw)
+        self.fp = write_shard_dir(p, {"train": [self.train[:2000], self.train[2000:]], "val": [self.val]}, vocab,
+                                  masks={"train": [self.tmask[:2000], self.tmask[2000:]]})
         return p
 
     def test_reads_shards_and_masks(self):
         d = td.open_shards(self.make())
-        self.assertEqual((len(d.train), len(d.val), d.vocab_size, d.fingerprint), (5000, 700, 300, "fp-test"))
+        self.assertEqual((len(d.train), len(d.val), d.vocab_size, d.fingerprint), (5000, 700, 300, self.fp))
         self.assertEqual(d.tokenizer_fingerprint, "tok-test")
         np.testing.assert_array_equal(d.train.window(1990, 2010), self.train[1990:2010])
         np.testing.assert_array_equal(d.train_mask.window(0, 5000), self.tmask)
-        self.assertIsNone(d.val_mask)
+        np.testing.assert_array_equal(d.val_mask.window(0, 700), np.ones(700))  # written as all ones
         self.assertEqual(d.train.parts[0].dtype, np.dtype("<u2"))
+        self.assertIsInstance(d.train.parts[0], np.memmap)
         big = os.path.join(self.tmp, "big")
         write_shard_dir(big, {"train": [np.array([70000, 1, 2])], "val": [np.array([3, 4])]}, 70001)
-        self.assertEqual(td.open_shards(big).train.window(0, 3).tolist(), [70000, 1, 2])
+        b = td.open_shards(big)
+        self.assertEqual((b.train.window(0, 3).tolist(), b.train.parts[0].dtype), ([70000, 1, 2], np.dtype("<u4")))
+        self.assertIsNone(b.train_mask)
 
     def test_rejections_name_the_file(self):
         p = self.make()
         f0 = os.path.join(p, "train-00000.bin")
-        good = rd(f0)
-        cases = [
-            (lambda: write_shard(f0, self.train[:2000], 300, {}, magic=0x12345678), "not a glyphlm shard"),
-            (lambda: write_shard(f0, self.train[:2000], 300, {}, version=2), "shard version 2"),
-            (lambda: write_shard(f0, self.train[:2000], 300, {}, bpi=4), "bytes per id 4 does not fit"),
-            (lambda: wr(f0, good[:-3]), "truncated"),
-            (lambda: wr(f0, good[:500]), "truncated header"),
-            (lambda: wr(f0, good + b"\0\0"), "trailing bytes"),
-            (lambda: write_shard(f0, self.train[:2000], 301, {}), "vocabSize 300, but .*train-00000.bin has 301"),
-            (lambda: write_shard(f0, np.r_[self.train[:1999], 300], 300, {}), "id 300 at position 1999"),
-            (lambda: write_shard(f0, self.train[:2000], 300, {}, nmeta=2000), "metadata length"),
-        ]
-        for make_bad, msg in cases:
-            with open(f0, "wb") as f:
-                f.write(good)
-            make_bad()
-            with self.assertRaisesRegex(td.ShardError, msg):
-                td.open_shards(p)
-            try:
-                td.open_shards(p)
-            except td.ShardError as e:
-                self.assertIn("train-00000.bin", str(e))
-        with open(f0, "wb") as f:
-            f.write(good)
-        td.open_shards(p)
         m1 = os.path.join(p, "train-00001.mask.bin")
-        write_shard(m1, self.tmask[2000:4000], 300, {}, mask=True)
-        with self.assertRaisesRegex(td.ShardError, "train-00001.mask.bin: 2000 mask entries for the 3000 ids"):
-            td.open_shards(p)
-        os.remove(m1)
-        with self.assertRaisesRegex(td.ShardError, "do not pair"):
-            td.open_shards(p)
-        os.rename(os.path.join(p, "train-00001.bin"), os.path.join(p, "train-00002.bin"))
-        with self.assertRaisesRegex(td.ShardError, r"without gaps; missing index \[1\]"):
+        good, good_m1 = rd(f0), rd(m1)
+        meta = {"split": "train", "index": 0, "count": 2, "corpusFingerprint": self.fp}
+        flipped = bytearray(good)
+        flipped[-1] ^= 1
+        cases = [
+            (lambda: write_shard(f0, self.train[:2000], 300, meta, magic=0x12345678), f0, "not a glyphlm shard"),
+            (lambda: write_shard(f0, self.train[:2000], 300, meta, version=2), f0, "shard version 2"),
+            (lambda: write_shard(f0, self.train[:2000], 300, meta, bpi=4), f0, "bytes per id 4 does not fit"),
+            (lambda: wr(f0, good[:-3]), f0, "truncated"),
+            (lambda: wr(f0, good[:500]), f0, "truncated header"),
+            (lambda: wr(f0, good + b"\0\0"), f0, "trailing bytes"),
+            (lambda: wr(f0, bytes(flipped)), f0, "checksum .* does not match"),
+            (lambda: write_shard(f0, self.train[:2000], 301, meta), f0, "vocabSize 301, but .*corpus.json says 300"),
+            (lambda: write_shard(f0, self.train[:1999], 300, meta), f0, "1999 tokens, but .*shards.train\\[0\\] lists 2000"),
+            (lambda: write_shard(f0, np.r_[self.train[:1999], 300], 300, meta), f0, "id 300 at position 1999"),
+            (lambda: write_shard(f0, self.train[:2000], 300, {**meta, "index": 1}), f0, "meta.index is 1, expected 0"),
+            (lambda: write_shard(f0, self.train[:2000], 300, meta, nmeta=2000), f0, "metadata length"),
+            (lambda: write_shard(f0, np.r_[self.train[:1999], 7], 300, meta), "corpus.json", "does not match the shards"),
+            (lambda: write_shard(m1, np.r_[self.tmask[2000:4999], 2], 300, {**meta, "index": 1}, mask=True), m1,
+             "mask value 2 at position 2999"),
+            (lambda: os.remove(m1), m1, "cannot read"),
+        ]
+        for make_bad, culprit, msg in cases:
+            wr(f0, good)
+            wr(m1, good_m1)
+            make_bad()
+            with self.assertRaisesRegex(td.ShardError, msg) as cm:
+                td.open_shards(p)
+            self.assertIn(culprit, str(cm.exception))
+        wr(f0, good)
+        wr(m1, good_m1)
+        td.open_shards(p)
+        c = read_json(os.path.join(p, "corpus.json"))
+        for mutate, msg in [(lambda c: c.update(format="x"), "format/version"),
+                            (lambda c: c["meta"]["tokens"].update(val=701), "meta.tokens.val = 701, but the val shards hold 700"),
+                            (lambda c: c["shards"]["train"][1].pop("mask"), r"shards.train\[1\].mask: some shards have masks"),
+                            (lambda c: c["shards"]["val"][0].update(file="../x.bin"), r"shards.val\[0\].file: '../x.bin' must be a plain file name"),
+                            (lambda c: c["shards"].update(val=[]), "shards.val must be a non-empty list")]:
+            bad = json.loads(json.dumps(c))
+            mutate(bad)
+            wr(os.path.join(p, "corpus.json"), json.dumps(bad).encode())
+            with self.assertRaisesRegex(td.ShardError, "corpus.json: " + msg):
+                td.open_shards(p)
+        wr(os.path.join(p, "corpus.json"), b"{")
+        with self.assertRaisesRegex(td.ShardError, "corpus.json: not valid JSON"):
             td.open_shards(p)
         with self.assertRaisesRegex(td.ShardError, "corpus.json: cannot read"):
             td.open_shards(self.tmp)
-        with open(os.path.join(p, "corpus.json"), "w") as f:
-            f.write("{")
-        with self.assertRaisesRegex(td.ShardError, "corpus.json: not valid JSON"):
-            td.open_shards(p)
-        q = self.make("counts")
-        c = read_json(os.path.join(q, "corpus.json"))
-        c["meta"]["tokens"]["val"] = 701
-        wr(os.path.join(q, "corpus.json"), json.dumps(c).encode())
-        with self.assertRaisesRegex(td.ShardError, "tokens.val = 701, but the val shards hold 700"):
-            td.open_shards(q)
 
 
 # ------------------------------------------------------------------------------------ continuing a run
@@ -281,7 +310,7 @@ def reference_run(model: GPT, data: dict, steps: range, opt: torch.optim.AdamW, 
     targets, torch.optim.AdamW, clip_grad_norm_. Sampling through np_offsets (independent of trainer_data)."""
     B, T, A, seed = opts["batchSize"], opts["blockSize"], opts["gradAccumSteps"], opts["seed"]
     tr, mask = data["train"], data["trainMask"]
-    losses, vals = [], []
+    losses, vals, norms = [], [], []
     params = [p for p in model.parameters() if p.requires_grad]
     for s in steps:
         W = opts["warmupSteps"]
@@ -297,7 +326,7 @@ def reference_run(model: GPT, data: dict, steps: range, opt: torch.optim.AdamW, 
         opt.zero_grad()
         _, loss = model(torch.tensor(np.array(ids), dtype=torch.long), torch.tensor(np.array(tg), dtype=torch.long))
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, opts["gradClip"])
+        norms.append(float(torch.nn.utils.clip_grad_norm_(params, opts["gradClip"])))
         opt.step()
         losses.append(float(loss))
         if (s + 1) % opts["evalEvery"] == 0 or s + 1 == opts["steps"]:
@@ -308,16 +337,17 @@ def reference_run(model: GPT, data: dict, steps: range, opt: torch.optim.AdamW, 
                         vi.append(data["val"][o:o + T])
                         vt.append(data["val"][o + 1:o + T + 1])
                 vals.append((s + 1, float(model(torch.tensor(np.array(vi)), torch.tensor(np.array(vt)))[1])))
-    return losses, vals
+    return losses, vals, norms
 
 
-def write_trainer_checkpoint(root: str, step: int, model: GPT, opt, opts: dict, history: list, embedding_meta=None):
+def write_trainer_checkpoint(root: str, step: int, model: GPT, opt, opts: dict, history: list, fp: str,
+                             embedding_meta=None):
     names = [n for n, p in model.named_parameters() if p.requires_grad]
     params = dict(model.named_parameters())
     moments = {n: (opt.state[params[n]]["exp_avg"], opt.state[params[n]]["exp_avg_sq"]) for n in names} if step else {}
     trainer = {"format": "glyphlm-trainer", "version": 1, "step": step, "options": opts,
                "sampler": {"seed": opts["seed"], "nextStep": step},
-               "data": {"fingerprint": "fp-test", "tokenizerFingerprint": "tok-test", "trainTokens": 4000,
+               "data": {"fingerprint": fp, "tokenizerFingerprint": "tok-test", "trainTokens": 4000,
                         "valTokens": 600},
                "history": history, "engine": {"workers": 1}}
     raw = {"format": "glyphlm-gpt", "formatVersion": 1, **model.config.to_json(), "dtype": "F32"}
@@ -339,21 +369,22 @@ class ContinueTest(unittest.TestCase):
         cls.data = {"train": tr, "val": rng.integers(0, CFG["vocabSize"], 600),
                     "trainMask": (rng.random(4000) > 0.2).astype(np.uint8)}
         cls.shards = os.path.join(cls.tmp, "shards")
-        write_shard_dir(cls.shards, {"train": [tr[:2500], tr[2500:]], "val": [cls.data["val"]]}, CFG["vocabSize"],
+        cls.fp = write_shard_dir(cls.shards, {"train": [tr[:2500], tr[2500:]], "val": [cls.data["val"]]}, CFG["vocabSize"],
                         masks={"train": [cls.data["trainMask"][:2500], cls.data["trainMask"][2500:]]})
         cls.results = {}
         for emb in ("frozen", "trainable"):
             model = GPT(GPTConfig(**CFG, embedding=emb)).init_weights(3)
             opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1, betas=BETAS, eps=EPS,
                                     weight_decay=OPTS["weightDecay"])
-            first, _ = reference_run(model, cls.data, range(cls.N), opt, OPTS)
+            first, _, _ = reference_run(model, cls.data, range(cls.N), opt, OPTS)
             root = os.path.join(cls.tmp, f"ck-{emb}")
-            hist = [{"step": i + 1, "loss": l, "lr": 0, "tokens": (i + 1) * 96, "tokensPerSecond": 1, "elapsedMs": i}
+            hist = [{"step": i + 1, "loss": l, "lr": 0, "gradNorm": 1, "tokens": (i + 1) * 96, "tokensPerSecond": 1, "elapsedMs": i}
                     for i, l in enumerate(first)]
-            write_trainer_checkpoint(root, cls.N, model, opt, OPTS, hist, {"recipe": "test"} if emb == "frozen" else None)
+            write_trainer_checkpoint(root, cls.N, model, opt, OPTS, hist, cls.fp,
+                                     {"recipe": "test"} if emb == "frozen" else None)
             E0 = model.state_dict()["tok_embedding.weight"].clone()
-            losses, vals = reference_run(model, cls.data, range(cls.N, cls.N + cls.M), opt, OPTS)
-            cls.results[emb] = dict(root=root, model=model, opt=opt, losses=losses, vals=vals, E0=E0)
+            losses, vals, norms = reference_run(model, cls.data, range(cls.N, cls.N + cls.M), opt, OPTS)
+            cls.results[emb] = dict(root=root, model=model, opt=opt, losses=losses, vals=vals, norms=norms, E0=E0)
 
     @classmethod
     def tearDownClass(cls):
@@ -380,6 +411,8 @@ class ContinueTest(unittest.TestCase):
             model, raw, meta, opt, trainer = self.load_step(out, end)
             got = [e["loss"] for e in res["history"]]
             np.testing.assert_allclose(got, r["losses"], rtol=2e-6)
+            np.testing.assert_allclose([e["gradNorm"] for e in res["history"]], r["norms"], rtol=1e-5)
+            self.assertTrue(all(n > OPTS["gradClip"] for n in r["norms"][:2]))  # clipping was exercised
             vals = [(e["step"], e["valLoss"]) for e in res["history"] if "valLoss" in e]
             self.assertEqual([s for s, _ in vals], [s for s, _ in r["vals"]])
             np.testing.assert_allclose([v for _, v in vals], [v for _, v in r["vals"]], rtol=2e-6)
@@ -397,7 +430,7 @@ class ContinueTest(unittest.TestCase):
                 self.assertEqual(raw["embeddingMeta"], {"recipe": "test"})
             else:
                 self.assertIn("exp_avg.tok_embedding.weight", opt)
-            self.assertEqual(meta, {"format": "glyphlm-adamw", "step": str(end), "betas": "[0.9,0.95]", "eps": "1e-08",
+            self.assertEqual(meta, {"format": "glyphlm-adamw", "step": str(end), "betas": "[0.9,0.95]", "eps": "1e-8",
                                     "weight_decay": "0.1"})
             self.assertEqual((trainer["step"], trainer["sampler"]), (end, {"seed": 11, "nextStep": end}))
             h = trainer["history"]
@@ -453,9 +486,8 @@ class ContinueTest(unittest.TestCase):
         with self.assertRaisesRegex(ct.BridgeError, r"passes the schedule's end options.steps = 8.*--total-steps >= 9"):
             self.cont("--ckpt", bad, "--data", self.shards, "--steps", "7")
         other = os.path.join(self.tmp, "other-shards")
-        write_shard_dir(other, {"train": [self.data["train"]], "val": [self.data["val"]]}, CFG["vocabSize"],
-                        fingerprint="fp-other")
-        with self.assertRaisesRegex(ct.BridgeError, "data.fingerprint = 'fp-test', but .*corpus.json.*'fp-other'"):
+        fp2 = write_shard_dir(other, {"train": [self.data["train"]], "val": [self.data["val"]]}, CFG["vocabSize"])
+        with self.assertRaisesRegex(ct.BridgeError, f"data.fingerprint = '{self.fp}', but .*corpus.json.*'{fp2}'"):
             self.cont("--ckpt", bad, "--data", other, "--steps", "1")
         meta, tensors = st.load_torch(os.path.join(sd, "optimizer.safetensors"))
         del tensors["exp_avg_sq.lm_head.weight"]

@@ -4,17 +4,20 @@ Everything here follows the trainer's shared formats bit for bit (the shard head
 the warmup + cosine schedule; see packages/trainer/README.md), so that a run continued by continue_training.py
 sees exactly the batches and learning rates TypeScript would have used.
 
-- `open_shards(dir)`: a shard directory (corpus.json + train-NNNNN.bin / val-NNNNN.bin, optional *.mask.bin)
-  memory-mapped with numpy, every header checked (magic, version, id width, vocabulary, token count, file size).
+- `open_shards(dir)`: a shard directory (corpus.json listing train-NNNNN.bin / val-NNNNN.bin and optional
+  *.mask.bin) memory-mapped with numpy; every header checked (magic, version, id width, vocabulary, token count,
+  file size, split/index), and with verify=True every checksum, id, mask value and the corpus fingerprint.
+- `corpus_fingerprint`: the trainer's SHA-256 of a corpus (what trainer.json records and resume checks).
 - `hash32`, `row_offset`, `sample_batch`, `eval_seed`, `dropout_seed`: the stateless sampler.
 - `lr_at`: the learning rate of optimizer step s.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
-import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -74,6 +77,8 @@ def read_shard_header(path: str, mask: bool = False) -> ShardHeader:
         meta = json.loads(head[32:32 + n_meta].decode("utf-8")) if n_meta else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ShardError(f"{path}: header metadata is not valid UTF-8 JSON ({e})") from None
+    if any(head[28:32]):
+        raise ShardError(f"{path}: reserved header bytes 28..31 must be zero")
     if any(head[32 + n_meta:]):
         raise ShardError(f"{path}: header bytes after the metadata must be zero")
     want = HEADER_BYTES + count * bpi
@@ -116,9 +121,6 @@ class TokenStream:
             i += 1
         return out
 
-    def max(self) -> int:
-        return max((int(p.max()) for p in self.parts), default=-1)
-
 
 @dataclass
 class ShardDir:
@@ -146,13 +148,73 @@ class ShardDir:
         return self.meta.get("tokenizerFingerprint")
 
 
-_SHARD_RE = re.compile(r"^(train|val)-(\d{5,})(\.mask)?\.bin$")
+CORPUS_FORMAT = "glyphlm-corpus"
+CHUNK = 1 << 24  # ids per chunk when streaming a shard through a checksum or hash
 
 
-def open_shards(path: str, check_ids: bool = True) -> ShardDir:
-    """Opens a shard directory. Checks corpus.json, that shard indices run 0..k-1 per split, every header, that
-    all shards agree on the vocabulary, masks pair with their shards, token counts match corpus.json where it
-    states them, and (check_ids) that every id is below vocabSize. Raises ShardError naming the file at fault."""
+def _chunks(a: np.ndarray):
+    for i in range(0, len(a), CHUNK):
+        yield a[i:i + CHUNK]
+
+
+def _crc32(a: np.ndarray) -> int:
+    c = 0
+    for part in _chunks(a):
+        c = zlib.crc32(np.ascontiguousarray(part).view(np.uint8), c)
+    return c & M32
+
+
+def corpus_fingerprint(train: TokenStream, val: TokenStream, vocab_size: int,
+                       train_mask: Optional[TokenStream] = None, val_mask: Optional[TokenStream] = None) -> str:
+    """The trainer's corpus fingerprint: SHA-256 hex of a text header, train and val ids as uint32 LE, then the
+    masks (all ones for a split without one) when any split has a mask."""
+    masks = train_mask is not None or val_mask is not None
+    h = hashlib.sha256(f"glyphlm-corpus/1 vocab={vocab_size} train={len(train)} val={len(val)} "
+                       f"masks={1 if masks else 0}\n".encode())
+    for s in (train, val):
+        for p in s.parts:
+            for c in _chunks(p):
+                h.update(c.astype("<u4").tobytes())
+    if masks:
+        for s, m in ((train, train_mask), (val, val_mask)):
+            if m is None:
+                h.update(np.ones(len(s), np.uint8).tobytes())
+            else:
+                for p in m.parts:
+                    for c in _chunks(p):
+                        h.update(np.ascontiguousarray(c).tobytes())
+    return h.hexdigest()
+
+
+def _check_shard(h: ShardHeader, split: str, index: int, count: int, fingerprint: Optional[str], kind: str,
+                 verify: bool) -> np.ndarray:
+    """The mapped values of one listed shard after its header metadata, checksum and values are checked."""
+    want = {"kind": kind, "split": split, "index": index, "count": count, "corpusFingerprint": fingerprint}
+    for k, v in want.items():
+        if k in h.meta and v is not None and h.meta[k] != v:
+            raise ShardError(f"{h.path}: meta.{k} is {h.meta[k]!r}, expected {v!r} (a shard from another corpus "
+                             f"or position?)")
+    values = map_shard(h)
+    if verify:
+        if isinstance(h.meta.get("crc32"), int) and _crc32(values) != h.meta["crc32"]:
+            raise ShardError(f"{h.path}: body checksum {_crc32(values)} does not match the header's crc32 "
+                             f"{h.meta['crc32']} (corrupt file)")
+        limit = 2 if kind == "mask" else h.vocab_size
+        for start in range(0, len(values), CHUNK):
+            part = values[start:start + CHUNK]
+            if len(part) and int(part.max()) >= limit:
+                bad = start + int(np.argmax(part >= limit))
+                what = "mask value" if kind == "mask" else "id"
+                raise ShardError(f"{h.path}: {what} {int(values[bad])} at position {bad} is outside "
+                                 f"{'{0, 1}' if kind == 'mask' else f'the vocabulary [0, {limit})'}")
+    return values
+
+
+def open_shards(path: str, verify: bool = True) -> ShardDir:
+    """Opens a shard directory written by the trainer's writeShards: corpus.json (format, vocabSize, meta, the
+    shard list) and every listed shard and mask, each header checked against the list (token count, vocabulary,
+    split, index). With `verify` (default) also every body checksum, every id < vocabSize, mask values 0/1 and
+    the corpus fingerprint recomputed from the contents. Raises ShardError naming the file (and field) at fault."""
     if not os.path.isdir(path):
         raise ShardError(f"{path}: not a directory of shards")
     cpath = os.path.join(path, "corpus.json")
@@ -163,59 +225,62 @@ def open_shards(path: str, check_ids: bool = True) -> ShardDir:
         raise ShardError(f"{cpath}: cannot read ({e.strerror or e})") from None
     except json.JSONDecodeError as e:
         raise ShardError(f"{cpath}: not valid JSON ({e})") from None
-    if not isinstance(corpus, dict):
-        raise ShardError(f"{cpath}: must hold a JSON object")
-    found: Dict[Tuple[str, bool], Dict[int, str]] = {}
-    for name in os.listdir(path):
-        m = _SHARD_RE.match(name)
-        if m:
-            found.setdefault((m.group(1), bool(m.group(3))), {})[int(m.group(2))] = os.path.join(path, name)
+    if not isinstance(corpus, dict) or corpus.get("format") != CORPUS_FORMAT or corpus.get("version") != 1:
+        raise ShardError(f"{cpath}: format/version must be {CORPUS_FORMAT!r}/1")
+    vocab = corpus.get("vocabSize")
+    if not isinstance(vocab, int) or vocab < 1:
+        raise ShardError(f"{cpath}: vocabSize must be a positive integer, got {vocab!r}")
+    meta = corpus.get("meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("fingerprint"), str):
+        raise ShardError(f"{cpath}: meta.fingerprint missing")
+    fp = meta["fingerprint"]
+    shards = corpus.get("shards")
+    if not isinstance(shards, dict):
+        raise ShardError(f"{cpath}: shards must be {{train: [...], val: [...]}}")
     files: Dict[str, List[str]] = {}
-    streams: Dict[Tuple[str, bool], TokenStream] = {}
-    vocab = None
+    streams: Dict[str, Optional[TokenStream]] = {}
+    has_masks = None
     for split in ("train", "val"):
-        idx = found.get((split, False), {})
-        if not idx:
-            raise ShardError(f"{path}: no {split}-00000.bin shard")
-        order = sorted(idx)
-        if order != list(range(len(order))):
-            missing = sorted(set(range(order[-1] + 1)) - set(order))
-            raise ShardError(f"{path}: {split} shards must be numbered from 0 without gaps; missing index {missing[:5]}")
-        paths = [idx[i] for i in order]
-        files[split] = paths
-        heads = [read_shard_header(p) for p in paths]
-        for h in heads:
-            if vocab is None:
-                vocab = h.vocab_size
-            elif h.vocab_size != vocab:
-                raise ShardError(f"{h.path}: vocabSize {h.vocab_size}, but {files['train'][0]} has {vocab}")
-        streams[(split, False)] = TokenStream([map_shard(h) for h in heads], f"{split} split of {path}")
-        midx = found.get((split, True), {})
-        if midx:
-            if sorted(midx) != order:
-                raise ShardError(f"{path}: {split} masks {sorted(midx)} do not pair with its shards {order}")
-            mheads = [read_shard_header(midx[i], mask=True) for i in order]
-            for h, mh in zip(heads, mheads):
-                if mh.count != h.count:
-                    raise ShardError(f"{mh.path}: {mh.count} mask entries for the {h.count} ids of {h.path}")
-            streams[(split, True)] = TokenStream([map_shard(h) for h in mheads], f"{split} mask of {path}")
-            files[split + "Mask"] = [midx[i] for i in order]
-    d = ShardDir(path, corpus, int(vocab), streams[("train", False)], streams[("val", False)],
-                 streams.get(("train", True)), streams.get(("val", True)), files)
-    tokens = d.meta.get("tokens")
+        entries = shards.get(split)
+        if not isinstance(entries, list) or not entries:
+            raise ShardError(f"{cpath}: shards.{split} must be a non-empty list")
+        ids, masks = [], []
+        for k, e in enumerate(entries):
+            where = f"{cpath}: shards.{split}[{k}]"
+            if not isinstance(e, dict) or not isinstance(e.get("file"), str) or not isinstance(e.get("tokens"), int) \
+                    or e["tokens"] < 0:
+                raise ShardError(f"{where} needs a file name and a token count, got {e!r}")
+            for key in ("file", "mask"):
+                if isinstance(e.get(key), str) and ("/" in e[key] or "\\" in e[key] or e[key] in ("", ".", "..")):
+                    raise ShardError(f"{where}.{key}: {e[key]!r} must be a plain file name")
+            mask = isinstance(e.get("mask"), str)
+            if has_masks is None:
+                has_masks = mask
+            elif has_masks != mask:
+                raise ShardError(f"{where}.mask: some shards have masks and some do not")
+            for key, kind, out in (("file", "ids", ids), ("mask", "mask", masks)):
+                if key == "mask" and not mask:
+                    continue
+                p = os.path.join(path, e[key])
+                h = read_shard_header(p, mask=kind == "mask")
+                if h.vocab_size != vocab:
+                    raise ShardError(f"{p}: vocabSize {h.vocab_size}, but {cpath} says {vocab}")
+                if h.count != e["tokens"]:
+                    raise ShardError(f"{p}: {h.count} tokens, but {where} lists {e['tokens']}")
+                out.append(_check_shard(h, split, k, len(entries), fp, kind, verify))
+                files.setdefault(split + ("Mask" if kind == "mask" else ""), []).append(p)
+        streams[split] = TokenStream(ids, f"{split} split of {path}")
+        streams[split + "Mask"] = TokenStream(masks, f"{split} mask of {path}") if has_masks else None
+    d = ShardDir(path, corpus, vocab, streams["train"], streams["val"], streams["trainMask"], streams["valMask"], files)
+    tokens = meta.get("tokens")
     if isinstance(tokens, dict):
         for split, s in (("train", d.train), ("val", d.val)):
             if isinstance(tokens.get(split), int) and tokens[split] != len(s):
-                raise ShardError(f"{cpath}: tokens.{split} = {tokens[split]}, but the {split} shards hold {len(s)}")
-    if isinstance(corpus.get("vocabSize"), int) and corpus["vocabSize"] != d.vocab_size:
-        raise ShardError(f"{cpath}: vocabSize {corpus['vocabSize']}, but the shards say {d.vocab_size}")
-    if check_ids:
-        for split in ("train", "val"):
-            for p, part in zip(files[split], getattr(d, split).parts):
-                if len(part) and int(part.max()) >= d.vocab_size:
-                    bad = int(np.argmax(part >= d.vocab_size))
-                    raise ShardError(f"{p}: id {int(part[bad])} at position {bad} is outside the vocabulary "
-                                     f"[0, {d.vocab_size})")
+                raise ShardError(f"{cpath}: meta.tokens.{split} = {tokens[split]}, but the {split} shards hold {len(s)}")
+    if verify:
+        got = corpus_fingerprint(d.train, d.val, vocab, d.train_mask, d.val_mask)
+        if got != fp:
+            raise ShardError(f"{cpath}: meta.fingerprint {fp} does not match the shards' contents ({got})")
     return d
 
 
