@@ -1,8 +1,8 @@
 // compareModels: two results on the same items, paired by (subject, index). The accuracy difference (A - B) with
 // a seeded paired-bootstrap percentile CI95, and McNemar's exact p on the discordant items.
 import type { ItemResult } from '../protocols/types.js';
+import { bootstrapPairedDiffs } from './bootstrap.js';
 import { mcnemarExactP } from './mcnemar.js';
-import { mulberry32 } from './random.js';
 
 export interface CompareOptions {
   /** Bootstrap resamples (default 10,000). */
@@ -94,25 +94,9 @@ function findExtra(a: readonly ItemResult[], b: readonly ItemResult[]): ItemResu
   return b.find((it) => !keys.has(keyOf(it)));
 }
 
-/**
- * Percentile CI95 of the mean paired difference d_i in {+1 (A only), -1 (B only), 0}, resampling n items with
- * replacement. Item order does not matter, so a draw only asks which of the three groups it lands in.
- */
+/** Percentile CI95 of the mean paired difference (see bootstrap.ts for how items are resampled). */
 export function pairedBootstrapCi(onlyA: number, onlyB: number, n: number, resamples: number, seed: number): [number, number] {
-  const rand = mulberry32(seed);
-  const pA = onlyA / n;
-  const pAB = (onlyA + onlyB) / n;
-  const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const u = rand();
-      if (u < pA) s++;
-      else if (u < pAB) s--;
-    }
-    diffs[r] = s / n;
-  }
-  diffs.sort();
+  const diffs = bootstrapPairedDiffs(onlyA, onlyB, n, resamples, seed).sort();
   return [quantile(diffs, 0.025), quantile(diffs, 0.975)];
 }
 

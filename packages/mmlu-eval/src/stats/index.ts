@@ -4,4 +4,5 @@ export * from './runs.js';
 export * from './random.js';
 export * from './mcnemar.js';
 export * from './summarize.js';
+export * from './bootstrap.js';
 export * from './compare.js';
