@@ -14,6 +14,8 @@ export interface MicroBatch {
 
 /** One optimizer step's worth of work: gradients of the token-weighted mean loss over all micro-batches. */
 export interface StepRequest {
+  /** 0-based index of this optimizer step (named in errors; the engine's own count when absent). */
+  step?: number;
   micro: MicroBatch[];
   /** Learning rate for this step (from the schedule). */
   lr: number;
@@ -32,7 +34,11 @@ export interface StepResult {
   gradNorm: number;
 }
 
-/** AdamW state in checkpoint layout: names are the model's checkpoint names (`model.trainableNames`). */
+/**
+ * AdamW state in checkpoint layout ([out, in], as optimizer.safetensors and the PyTorch twin hold it): names are
+ * the model's checkpoint names (`model.trainableNames`; shards of a split table keep their `#i`). Empty maps
+ * before the first step. Conversions to and from transformer-core's AdamW: ./optimizer-state.ts.
+ */
 export interface OptimizerState {
   step: number;
   expAvg: Map<string, { shape: number[]; data: Float32Array }>;
