@@ -34,6 +34,13 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   while (i < len) {
+    const first = text.charCodeAt(i);
+    if (first === CR || first === LF) {
+      // a blank line (a line holding only "" is a record with one empty field, as in Python)
+      i += first === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      continue;
+    }
     const recordLine = line;
     const fields: string[] = [];
     let endOfRecord = false;
@@ -76,7 +83,7 @@ export function parseCsvRecords(text: string, file: string): CsvRecord[] {
         }
       }
     }
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ fields, line: recordLine });
+    records.push({ fields, line: recordLine });
   }
   return records;
 }

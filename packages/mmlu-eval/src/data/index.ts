@@ -9,3 +9,4 @@ export * from './bundle.js';
 export * from './validate.js';
 export * from './checks.js';
 export * from './load.js';
+export * from './jsonl.js';

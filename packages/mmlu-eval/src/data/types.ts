@@ -9,8 +9,10 @@ export interface McqItem {
   choices: string[];
   /** 0-based index of the correct choice. */
   answer: number;
-  /** Choice labels when they are not A, B, C, ... in order (ARC uses '1'..'4' on some items). */
+  /** Choice labels as the dataset gives them (ARC: 'A'..'E' or '1'..'4'; CommonsenseQA: 'A'..'E'); absent = A, B, C, ... */
   labels?: string[];
+  /** The dataset's own id of the item (ARC, CommonsenseQA). */
+  id?: string;
 }
 
 export interface McqDataset {
