@@ -1,2 +1,2 @@
-// Node adapter: experiments part (see index.ts).
-export {};
+// Node adapter: experiments part (see index.ts): loss curves as PNG files for reports.
+export { lossCurvePng, writeLossCurve, type LossCurvePngOptions } from './experiments-png.js';
