@@ -9,7 +9,7 @@
   torch.optim.AdamW, clip_grad_norm_) over steps N..N+M of a run with gradient accumulation, masks and clipping;
   stop-and-resume in place equals one continuation bit for bit; 2-process torchrun (DDP, gloo) equals 1 process.
 - Clear errors for a foreign data fingerprint, a schedule overrun and a broken optimizer file.
-About 25 s on 2 cores (the torchrun case is most of it).
+About 25 s on 2 cores (the torchrun case is most of it; BRIDGE_SKIP_TORCHRUN=1 skips it).
 """
 import hashlib
 import io
@@ -459,6 +459,7 @@ class ContinueTest(unittest.TestCase):
         self.assertEqual(strip(ta["history"]), strip(tb["history"]))
 
     @unittest.skipUnless(dist.is_available(), "torch.distributed is not available")
+    @unittest.skipIf(os.environ.get("BRIDGE_SKIP_TORCHRUN"), "BRIDGE_SKIP_TORCHRUN set (torch-bridge.test.ts runs torchrun itself)")
     def test_torchrun_two_processes_equal_one(self):
         r = self.results["trainable"]
         out = os.path.join(self.tmp, "out-ddp")
