@@ -10,6 +10,7 @@ import { readSafetensors } from '@glyphlm/tensor-io';
 import type { CorpusData } from '../data/types.js';
 import { compareArms, ExperimentAbortedError, type CompareArmsOptions, type ExperimentProgress, type ExperimentResult } from './compare.js';
 import { summarize } from './stats.js';
+import { lossCurveSvg } from './loss-curve-svg.js';
 
 const config = { vocabSize: 61, nEmbed: 16, dModel: 32, nLayer: 1, nHead: 2, blockSize: 16 };
 
@@ -112,6 +113,9 @@ describe('compareArms', () => {
     expect(d.ci95).toEqual(summarize(diffs).ci95);
     expect(d.n).toBe(2);
     expect(reference.options.train).toMatchObject({ steps: 6, batchSize: 4, lr: 1e-2, blockSize: 16 });
+    const svg = lossCurveSvg(reference);
+    expect(svg.match(/class="curve train"/g)?.length).toBe(6);
+    expect(svg.match(/class="curve val"[^>]*data-points="2"/g)?.length).toBe(6);
   });
 
   it('resumes after a crash and after an abort, arm by arm, and gives the uninterrupted table', async () => {

@@ -91,6 +91,8 @@ describe('lossCurveSvg', () => {
     expect(s[0].label).toBe('x');
     expect(lossCurveSvg(s, { val: false })).not.toContain('curve val');
     expect(lossCurveSvg(s, { train: false })).not.toContain('curve train');
+    const fromTable = curveSeries({ arms: { frozen: { runs: [{ seed: 1, history: fakeHistory(5, 3, 2, 5) }, { seed: 2, history: fakeHistory(5, 3, 2, 5) }] }, trainable: { runs: [{ seed: 1, history: fakeHistory(5, 3, 2, 5) }] } } });
+    expect(fromTable.map((x) => [x.label, x.group])).toEqual([['frozen seed 1', 'frozen'], ['frozen seed 2', 'frozen'], ['trainable seed 1', 'trainable']]);
     expect(() => lossCurveSvg({})).toThrow(/no series to draw/);
     expect(() => lossCurveSvg({ a: [] })).toThrow(/no points to draw/);
     expect(() => lossCurveSvg({ a: [{ step: 0, loss: NaN }] })).toThrow(/series 'a' has no finite loss/);

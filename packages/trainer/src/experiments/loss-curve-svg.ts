@@ -20,8 +20,24 @@ export interface CurveSeries {
   group?: string;
 }
 
-/** Series, or `{ name: history }`, or `{ name: [history per seed] }` (one colour and legend entry per name). */
-export type LossCurveInput = readonly CurveSeries[] | Readonly<Record<string, readonly CurvePoint[] | ReadonlyArray<readonly CurvePoint[]>>>;
+/** What compareArms returns, as far as a plot needs it: every arm's runs. */
+export interface ArmsWithRuns {
+  arms: Readonly<Record<string, { runs: ReadonlyArray<{ seed: number; history: readonly CurvePoint[] }> }>>;
+}
+
+/**
+ * Series, or `{ name: history }`, or `{ name: [history per seed] }` (one colour and legend entry per name), or a
+ * compareArms result (one colour per arm, one curve per seed).
+ */
+export type LossCurveInput =
+  | readonly CurveSeries[]
+  | Readonly<Record<string, readonly CurvePoint[] | ReadonlyArray<readonly CurvePoint[]>>>
+  | ArmsWithRuns;
+
+function isExperiment(x: unknown): x is ArmsWithRuns {
+  const arms = (x as { arms?: unknown })?.arms;
+  return !!arms && typeof arms === 'object' && !Array.isArray(arms) && Object.values(arms).every((a) => Array.isArray((a as { runs?: unknown })?.runs));
+}
 
 export interface LossCurveOptions {
   /** Log-scale loss axis (default false). */
@@ -48,7 +64,10 @@ function isCurve(x: unknown): x is readonly CurvePoint[] {
 /** Normalises the accepted inputs to a list of series (throws naming the series at fault). */
 export function curveSeries(input: LossCurveInput): CurveSeries[] {
   let out: CurveSeries[];
-  if (Array.isArray(input)) {
+  if (isExperiment(input)) {
+    out = [];
+    for (const [arm, a] of Object.entries(input.arms)) for (const r of a.runs) out.push({ label: `${arm} seed ${r.seed}`, history: r.history, group: arm });
+  } else if (Array.isArray(input)) {
     out = (input as readonly CurveSeries[]).map((s, i) => {
       if (!s || typeof s.label !== 'string' || !Array.isArray(s.history)) throw new TypeError(`lossCurveSvg: series[${i}] must be { label: string, history: HistoryEntry[] }`);
       return { label: s.label, history: s.history, group: s.group };
