@@ -1,8 +1,8 @@
 // Messages between the data-parallel engine (main thread) and its worker threads. Bulk data never travels in
-// messages: gradients and weight syncs go through the SharedArrayBuffer slots; only ids, targets and scalars do.
+// messages: gradients, parameters and optimizer moments live in one SharedArrayBuffer; only ids, targets and
+// scalars do.
 import type { ModelConfig, StateDict } from '@glyphlm/transformer-core';
-import type { OptimizerState } from '../train/engine.js';
-import type { AdamWSettings } from './parallel-replica.js';
+import type { AdamWHyper } from './parallel-adamw.js';
 import type { Block } from './parallel-split.js';
 
 /** workerData of a worker thread: everything to build its replica. */
@@ -13,26 +13,24 @@ export interface WorkerInit {
   /** The main model's weights in checkpoint layout (sent once). */
   state: StateDict;
   maxShardBytes: number;
-  adamw: AdamWSettings;
+  adamw: AdamWHyper;
   /** Checkpoint names the main replica trains, in order (the worker checks its own against them). */
   trainableNames: string[];
-  /** Gradient slots: `slots` x `slotLength` float32. */
+  /** Shared buffer (parallel-reduce.ts sharedViews): `slots` gradient slots, parameters, moments; `total` floats each. */
   buffer: SharedArrayBuffer;
   slots: number;
-  slotLength: number;
-  /** This worker's slot (its gradients go there). */
+  total: number;
+  /** This worker's gradient slot. */
   slot: number;
 }
 
 export type Request =
   | { id: number; type: 'grads'; blocks: Block[]; dropout: number }
   | { id: number; type: 'reduce'; lo: number; hi: number }
-  | { id: number; type: 'apply'; coef: number; lr: number }
+  | { id: number; type: 'update'; lo: number; hi: number; lr: number; t: number; coef: number }
+  | { id: number; type: 'upload' } // shared parameters -> the replica's variables
   | { id: number; type: 'eval'; blocks: Block[] }
-  | { id: number; type: 'readWeights' } // into slot 0 (tests: replicas identical)
-  | { id: number; type: 'writeWeights' } // from slot 0
-  | { id: number; type: 'stateDict' }
-  | { id: number; type: 'loadOptimizer'; state: OptimizerState };
+  | { id: number; type: 'stateDict' };
 
 export type Reply =
   | { id: number; ok: true; value?: unknown }

@@ -82,6 +82,28 @@ function firstNonFinite(a: Float32Array, lo: number, hi: number): number {
   return hi;
 }
 
+/** The shared buffer: `slots` gradient slots, then the parameters and AdamW's two moments (all in layout order). */
+export interface SharedViews {
+  slots: Float32Array[];
+  params: Float32Array;
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+}
+
+export function sharedBytes(slots: number, total: number): number {
+  return (slots + 3) * total * 4;
+}
+
+export function sharedViews(buffer: SharedArrayBuffer, slots: number, total: number): SharedViews {
+  const view = (k: number) => new Float32Array(buffer, k * total * 4, total);
+  return {
+    slots: Array.from({ length: slots }, (_, s) => view(s)),
+    params: view(slots),
+    expAvg: view(slots + 1),
+    expAvgSq: view(slots + 2),
+  };
+}
+
 /** Splits [0, total) into `parts` contiguous ranges. */
 export function splitRange(total: number, parts: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];

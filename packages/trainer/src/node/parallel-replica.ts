@@ -1,19 +1,12 @@
 // One model replica of the data-parallel engine, the same code on the main thread and in every worker: gradients
-// of its row blocks (token-weighted) into its slot of the shared gradient buffer, the AdamW update from the reduced
-// gradients (identical input and arithmetic on every replica -> identical weights), and evaluation sums.
-import { tf, AdamW, type GPT, type StateDict } from '@glyphlm/transformer-core';
+// of its row blocks (token-weighted) into its slot of the shared buffer, evaluation sums, and the copy of the
+// shared parameter vector into its variables after each update.
+import { tf, type GPT, type StateDict } from '@glyphlm/transformer-core';
 import { makeLayout, type ParamLayout } from './parallel-reduce.js';
 import type { Block } from './parallel-split.js';
 
-export interface AdamWSettings {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weightDecay: number;
-}
-
 interface WasmBackendView {
-  wasm: { HEAPF32?: Float32Array; HEAPU8?: Uint8Array };
+  wasm: { HEAPU8?: Uint8Array };
   dataIdMap: { has(id: object): boolean; get(id: object): { memoryOffset: number } };
 }
 
@@ -32,11 +25,9 @@ function copyInto(t: tf.Tensor, dst: Float32Array, offset: number): void {
 
 export class Replica {
   readonly layout: ParamLayout;
-  readonly opt: AdamW;
 
-  constructor(readonly model: GPT, settings: AdamWSettings) {
+  constructor(readonly model: GPT) {
     this.layout = makeLayout(model.trainableNames, model.trainableVariables.map((v) => v.shape));
-    this.opt = new AdamW({ lr: settings.lr, betas: settings.betas, eps: settings.eps, weightDecay: settings.weightDecay });
   }
 
   /**
@@ -74,29 +65,6 @@ export class Replica {
     return loss;
   }
 
-  /** One AdamW step at `lr` from the reduced gradients `grad` (flat, layout order), scaled by `coef` when it is not 1. */
-  apply(grad: Float32Array, coef: number, lr: number): void {
-    const vars = this.model.trainableVariables;
-    // tfjs-wasm copies a new tensor's values into its heap; the cpu backend keeps the array, so give it a copy
-    const copy = tf.getBackend() !== 'wasm';
-    const grads = new Map<string, tf.Tensor>();
-    try {
-      vars.forEach((v, i) => {
-        const view = grad.subarray(this.layout.offsets[i], this.layout.offsets[i] + this.layout.sizes[i]);
-        const g = tf.tensor(copy ? view.slice() : view, v.shape, 'float32');
-        if (coef === 1) grads.set(v.name, g);
-        else {
-          grads.set(v.name, tf.mul(g, coef));
-          g.dispose();
-        }
-      });
-      this.opt.lr = lr;
-      this.opt.applyGradients(grads);
-    } finally {
-      grads.forEach((g) => g.dispose());
-    }
-  }
-
   /** Sum over blocks of meanLoss * valid targets (no tape, no dropout). */
   lossSum(blocks: Block[]): number {
     let s = 0;
@@ -113,8 +81,12 @@ export class Replica {
     this.model.trainableVariables.forEach((v, i) => copyInto(v, dst, this.layout.offsets[i]));
   }
 
-  /** Assigns every trainable variable from `src` (device layout, layout order). */
+  /**
+   * Assigns every trainable variable from `src` (device layout, layout order). New tensors, not writes into the
+   * old memory: tfjs-wasm's matMul caches packed weights per tensor.
+   */
   writeWeights(src: Float32Array): void {
+    // tfjs-wasm copies a new tensor's values into its heap; the cpu backend keeps the array, so give it a copy
     const copy = tf.getBackend() !== 'wasm';
     this.model.trainableVariables.forEach((v, i) => {
       const view = src.subarray(this.layout.offsets[i], this.layout.offsets[i] + this.layout.sizes[i]);
@@ -126,9 +98,5 @@ export class Replica {
 
   stateDict(): Promise<StateDict> {
     return this.model.stateDict();
-  }
-
-  dispose(): void {
-    this.opt.dispose();
   }
 }

@@ -1,16 +1,16 @@
 /// <reference types="node" />
 // Worker thread of the data-parallel engine (parallel.ts): its own tfjs wasm backend and model replica, built once
-// from the main model's weights; serves gradient, reduce, apply and eval requests one at a time.
+// from the main model's weights; serves gradient, reduce, update, upload and eval requests one at a time.
 import { parentPort, workerData } from 'node:worker_threads';
 import { GPT, useBackend } from '@glyphlm/transformer-core';
 import { Replica } from './parallel-replica.js';
-import { reduceRange } from './parallel-reduce.js';
-import { checkpointToAdamw } from './parallel-state.js';
+import { reduceRange, sharedViews } from './parallel-reduce.js';
+import { adamwRange, adamwScalars } from './parallel-adamw.js';
 import type { ReadyMessage, Reply, Request, WorkerInit } from './parallel-protocol.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
-const slots = Array.from({ length: init.slots }, (_, s) => new Float32Array(init.buffer, s * init.slotLength * 4, init.slotLength));
+const shared = sharedViews(init.buffer, init.slots, init.total);
 
 let replica: Replica;
 try {
@@ -19,7 +19,7 @@ try {
   if (model.trainableNames.join('\n') !== init.trainableNames.join('\n')) {
     throw new Error(`worker replica trains [${model.trainableNames.join(', ')}], the main model [${init.trainableNames.join(', ')}]`);
   }
-  replica = new Replica(model, init.adamw);
+  replica = new Replica(model);
   port.postMessage({ ready: true } satisfies ReadyMessage);
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error).message } satisfies ReadyMessage);
@@ -28,22 +28,21 @@ try {
 
 function handle(req: Request): unknown {
   switch (req.type) {
-    case 'grads':
-      return replica.gradients(req.blocks, slots[init.slot], req.dropout);
+    case 'grads': {
+      const t0 = performance.now();
+      const loss = replica.gradients(req.blocks, shared.slots[init.slot], req.dropout);
+      return { loss, ms: performance.now() - t0 };
+    }
     case 'reduce':
-      return reduceRange(slots, req.lo, req.hi);
-    case 'apply':
-      return replica.apply(slots[0], req.coef, req.lr);
+      return reduceRange(shared.slots, req.lo, req.hi);
+    case 'update':
+      return adamwRange(shared.params, shared.expAvg, shared.expAvgSq, shared.slots[0], req.lo, req.hi, adamwScalars(init.adamw, req.lr, req.t, req.coef));
+    case 'upload':
+      return replica.writeWeights(shared.params);
     case 'eval':
       return replica.lossSum(req.blocks);
-    case 'readWeights':
-      return replica.readWeights(slots[0]);
-    case 'writeWeights':
-      return replica.writeWeights(slots[0]);
     case 'stateDict':
       return replica.stateDict();
-    case 'loadOptimizer':
-      return replica.opt.loadStateDict(checkpointToAdamw(replica.model, req.state));
   }
 }
 

@@ -9,6 +9,7 @@ import { NonFiniteError, type MicroBatch } from '../train/engine.js';
 import { createWorkerEngine } from './parallel.js';
 import { makeLayout, reduceRange, splitRange, variableAt } from './parallel-reduce.js';
 import { rowRange, splitStep } from './parallel-split.js';
+import { adamwRange, adamwScalars } from './parallel-adamw.js';
 
 await useBackend('wasm');
 
@@ -139,6 +140,38 @@ describe('work split', () => {
     expect(first).toBe(8);
     expect(layout.names[variableAt(layout, first)]).toBe('b');
     expect(layout.names[variableAt(layout, 13)]).toBe('c');
+  });
+});
+
+describe('fused AdamW', () => {
+  it('is bit-identical to transformer-core AdamW (with decay, clip factor, several steps, many seeds)', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = lcg(seed);
+      const n = 3001;
+      const wd = seed % 3 === 0 ? 0 : 0.1;
+      const hyper = { betas: [0.9, seed % 2 ? 0.95 : 0.999] as [number, number], eps: 1e-8, weightDecay: wd };
+      const p0 = Float32Array.from({ length: n }, () => (r() - 0.5) * 0.1);
+      const variable = tf.variable(tf.tensor1d(p0), true, `adamw-parity-${seed}`);
+      const opt = new AdamW({ lr: 1e-3, ...hyper });
+      const [p, m, v] = [p0.slice(), new Float32Array(n), new Float32Array(n)];
+      for (let t = 1; t <= 4; t++) {
+        const g = Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? 0 : (r() - 0.5) * 10 ** (-1 - 6 * r())));
+        const lr = 1e-3 * t * (1 + seed);
+        const coef = t === 2 ? 0.37 : 1;
+        opt.lr = lr;
+        const gt = tf.tidy(() => (coef === 1 ? tf.tensor1d(g) : tf.mul(tf.tensor1d(g), coef)));
+        opt.applyGradients({ [variable.name]: gt });
+        gt.dispose();
+        adamwRange(p, m, v, g, 0, 1700, adamwScalars(hyper, lr, t, coef));
+        adamwRange(p, m, v, g, 1700, n, adamwScalars(hyper, lr, t, coef));
+      }
+      expect(Buffer.from(((await variable.data()) as Float32Array).buffer).equals(Buffer.from(p.buffer)), `seed ${seed}`).toBe(true);
+      const st = await opt.stateDict();
+      expect(Buffer.from(st.expAvg.get(variable.name)!.data.buffer).equals(Buffer.from(m.buffer))).toBe(true);
+      expect(Buffer.from(st.expAvgSq.get(variable.name)!.data.buffer).equals(Buffer.from(v.buffer))).toBe(true);
+      opt.dispose();
+      variable.dispose();
+    }
   });
 });
 

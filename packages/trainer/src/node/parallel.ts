@@ -1,24 +1,26 @@
 /// <reference types="node" />
 // Node adapter: data-parallel training on several cores. The main thread and `workers - 1` worker threads each hold
 // a model replica on its own tfjs wasm backend; every micro-batch's rows are cut into contiguous blocks, one per
-// thread; each thread writes its token-weighted gradients into its slot of one SharedArrayBuffer; the threads sum
-// disjoint ranges of the slots (with the squared norm and a NaN/Inf check); then every replica applies the same
-// clipped AdamW update to the same numbers, so the weights stay identical without ever being sent again.
+// thread; each thread writes its token-weighted gradients into its slot of one SharedArrayBuffer. The threads then
+// sum disjoint ranges of the slots (with the squared norm and a NaN/Inf check) and apply AdamW to those ranges of
+// the shared parameter vector (parallel-adamw.ts: bit-identical to transformer-core's AdamW), and every replica
+// copies the new parameters into its variables: identical weights everywhere, no weights or gradients in messages.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WEBGPU_BINDING_LIMIT, type GPT, type StateDict } from '@glyphlm/transformer-core';
 import { NonFiniteError, type MicroBatch, type OptimizerState, type StepEngine, type StepRequest, type StepResult } from '../train/engine.js';
-import { Replica, type AdamWSettings } from './parallel-replica.js';
-import { reduceRange, splitRange, variableAt, type ReduceResult } from './parallel-reduce.js';
+import { Replica } from './parallel-replica.js';
+import { reduceRange, sharedBytes, sharedViews, splitRange, variableAt, type ReduceResult } from './parallel-reduce.js';
 import { checkMicroBatch, splitStep, type Block } from './parallel-split.js';
-import { adamwToCheckpoint, checkpointToAdamw } from './parallel-state.js';
+import { momentsToState, stateToMoments } from './parallel-state.js';
+import { adamwRange, adamwScalars, type AdamWHyper } from './parallel-adamw.js';
 import type { ReadyMessage, Reply, RequestBody, WorkerInit } from './parallel-protocol.js';
 
 export interface WorkerEngineOptions {
   /** Threads computing gradients, this one included (2 = this thread + 1 worker thread). */
   workers: number;
-  /** AdamW learning rate until the first step sets it (default 1e-3). */
+  /** Accepted for symmetry with the local engine; every step brings its own learning rate. Must be > 0 when given. */
   lr?: number;
   /** AdamW betas (default [0.9, 0.95]). */
   betas?: [number, number];
@@ -41,6 +43,22 @@ export interface WorkerEngine extends StepEngine {
   replicaStateDicts(): Promise<StateDict[]>;
   /** Sends the main model's current trainable weights to every worker (after changing them outside the engine). */
   syncWeights(): Promise<void>;
+  /** Where the last step's time went (ms), for benches and profiles. */
+  readonly lastStepTimings: StepTimings | null;
+}
+
+export interface StepTimings {
+  /** Gradients: from the start of the step until every thread's slot is written. */
+  gradients: number;
+  /** Each computing thread's own gradient time (this thread first when it computes). */
+  perThread: number[];
+  /** The shared-memory reduce with norm and NaN/Inf check. */
+  reduce: number;
+  /** AdamW on the shared parameters (threads on disjoint ranges). */
+  update: number;
+  /** Copying the new parameters into every replica's variables. */
+  upload: number;
+  total: number;
 }
 
 function defaultWorkerUrl(): URL {
@@ -52,7 +70,7 @@ function defaultWorkerUrl(): URL {
   throw new Error(`createWorkerEngine: worker script not found at ${fileURLToPath(here)} or ${fileURLToPath(built)}; build @glyphlm/trainer first`);
 }
 
-function checkOptions(opts: WorkerEngineOptions): AdamWSettings & { workers: number } {
+function checkOptions(opts: WorkerEngineOptions): AdamWHyper & { workers: number } {
   if (!opts || typeof opts !== 'object') throw new TypeError('createWorkerEngine: options must be an object { workers, ... }');
   const { workers } = opts;
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
@@ -68,7 +86,7 @@ function checkOptions(opts: WorkerEngineOptions): AdamWSettings & { workers: num
   }
   if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`createWorkerEngine: eps must be a finite number >= 0, got ${eps}`);
   if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) throw new RangeError(`createWorkerEngine: weightDecay must be a finite number >= 0, got ${weightDecay}`);
-  return { workers, lr, betas: [betas[0], betas[1]], eps, weightDecay };
+  return { workers, betas: [betas[0], betas[1]], eps, weightDecay };
 }
 
 /** One worker thread and its pending requests. */
@@ -132,12 +150,16 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
   const nWorkers = mainComputes ? nThreads - 1 : nThreads;
   const url = nWorkers > 0 ? opts.workerUrl ?? defaultWorkerUrl() : null;
 
-  const main = new Replica(model, settings);
+  const main = new Replica(model);
   const layout = main.layout;
-  const slotLength = layout.total;
+  const total = layout.total;
   const nSlots = Math.max(1, nThreads);
-  const buffer = new SharedArrayBuffer(nSlots * slotLength * 4);
-  const slots = Array.from({ length: nSlots }, (_, s) => new Float32Array(buffer, s * slotLength * 4, slotLength));
+  const buffer = new SharedArrayBuffer(sharedBytes(nSlots, total));
+  const shared = sharedViews(buffer, nSlots, total);
+  const { slots } = shared;
+  main.readWeights(shared.params);
+  const hyper: AdamWHyper = { betas: settings.betas, eps: settings.eps, weightDecay: settings.weightDecay };
+  let updates = 0; // AdamW steps taken (the bias correction's t - 1)
   // computing thread t writes slot t; thread 0 is this one when it computes
   const firstWorkerSlot = mainComputes ? 1 : 0;
 
@@ -150,15 +172,13 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       for (let i = 0; i < nWorkers; i++) {
         const init: WorkerInit = {
           config: model.config, kind: model.embeddingKind, meta: model.embeddingMeta, state, maxShardBytes,
-          adamw: { lr: settings.lr, betas: settings.betas, eps: settings.eps, weightDecay: settings.weightDecay },
-          trainableNames: model.trainableNames, buffer, slots: nSlots, slotLength, slot: firstWorkerSlot + i,
+          adamw: hyper, trainableNames: model.trainableNames, buffer, slots: nSlots, total, slot: firstWorkerSlot + i,
         };
         workers.push(new Worker(url!, { workerData: init }));
       }
       await Promise.all(workers.map((w, i) => waitReady(w, i + 1)));
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
-      main.dispose();
       throw e;
     }
     workers.forEach((w, i) => handles.push(new WorkerHandle(w, i + 1)));
@@ -195,16 +215,18 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
     return mainComputes ? [mine!, ...theirs] : theirs;
   }
 
+  /** Runs `local` on this thread's range and `remote` on each worker's (ranges split over the computing threads). */
+  async function overRanges<R>(remote: (lo: number, hi: number) => RequestBody, local: (lo: number, hi: number) => R): Promise<R[]> {
+    const ranges = splitRange(total, nThreads);
+    const theirs = handles.map((h, i) => h.request<R>(remote(...ranges[firstWorkerSlot + i])));
+    const out: R[] = [];
+    if (mainComputes) out.push(local(...ranges[0]));
+    out.push(...(await Promise.all(theirs)));
+    return out;
+  }
+
   async function reduce(): Promise<ReduceResult> {
-    const ranges = splitRange(slotLength, nThreads);
-    // this thread takes the first range when it computes; otherwise the workers split the whole vector
-    const remote = handles.map((h, i) => {
-      const [lo, hi] = ranges[firstWorkerSlot + i];
-      return h.request<ReduceResult>({ type: 'reduce', lo, hi });
-    });
-    const parts: ReduceResult[] = [];
-    if (mainComputes) parts.push(reduceRange(slots, ranges[0][0], ranges[0][1]));
-    parts.push(...(await Promise.all(remote)));
+    const parts = await overRanges<ReduceResult>((lo, hi) => ({ type: 'reduce', lo, hi }), (lo, hi) => reduceRange(slots, lo, hi));
     let sumSq = 0;
     let firstBad = -1;
     for (const p of parts) {
@@ -214,9 +236,20 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
     return { sumSq, firstBad };
   }
 
+  /** Every replica (this one too) copies the shared parameters into its variables. */
+  async function upload(): Promise<void> {
+    const theirs = all<void>({ type: 'upload' });
+    main.writeWeights(shared.params);
+    await theirs;
+  }
+
+  let timings: StepTimings | null = null;
   const engine: WorkerEngine = {
     workers: nThreads,
     model,
+    get lastStepTimings() {
+      return timings;
+    },
 
     step: (req: StepRequest) => guarded('step()', async (): Promise<StepResult> => {
       if (!req || !Array.isArray(req.micro) || req.micro.length === 0) throw new RangeError('step: req.micro must be a non-empty array of micro-batches');
@@ -229,12 +262,19 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       }
       const { perThread, total } = splitStep(req.micro, nThreads, dropout > 0 ? req.dropoutSeeds : undefined);
       if (total === 0) throw new RangeError('step: every target of the step is ignored (< 0); nothing to average');
-      const stepIndex = main.opt.step;
+      const stepIndex = updates;
 
-      const losses = await fanOut(perThread, (blocks) => ({ type: 'grads', blocks, dropout }), (blocks) => main.gradients(blocks, slots[0], dropout));
-      const loss = losses.reduce((a, b) => a + b, 0);
+      const t0 = performance.now();
+      const results = await fanOut(perThread, (blocks) => ({ type: 'grads', blocks, dropout }), (blocks) => {
+        const s = performance.now();
+        const loss = main.gradients(blocks, slots[0], dropout);
+        return { loss, ms: performance.now() - s };
+      });
+      const t1 = performance.now();
+      const loss = results.reduce((a, b) => a + b.loss, 0);
       if (!Number.isFinite(loss)) throw new NonFiniteError(stepIndex, 'loss', String(loss));
       const { sumSq, firstBad } = await reduce();
+      const t2 = performance.now();
       if (firstBad >= 0) {
         const v = variableAt(layout, firstBad);
         throw new NonFiniteError(stepIndex, layout.names[v], `${slots[0][firstBad]} at flat index ${firstBad - layout.offsets[v]}`);
@@ -242,9 +282,14 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       const gradNorm = Math.sqrt(sumSq);
       const clip = req.gradClip > 0 && Number.isFinite(req.gradClip) ? req.gradClip / (gradNorm + 1e-6) : 1;
       const coef = clip < 1 ? clip : 1;
-      const applied = all<void>({ type: 'apply', coef, lr: req.lr });
-      main.apply(slots[0], coef, req.lr);
-      await applied;
+      const t = updates + 1;
+      await overRanges<void>((lo, hi) => ({ type: 'update', lo, hi, lr: req.lr, t, coef }),
+        (lo, hi) => adamwRange(shared.params, shared.expAvg, shared.expAvgSq, slots[0], lo, hi, adamwScalars(hyper, req.lr, t, coef)));
+      updates = t;
+      const t3 = performance.now();
+      await upload();
+      const t4 = performance.now();
+      timings = { gradients: t1 - t0, perThread: results.map((r) => r.ms), reduce: t2 - t1, update: t3 - t2, upload: t4 - t3, total: t4 - t0 };
       return { loss, gradNorm };
     }),
 
@@ -257,17 +302,15 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       return sums.reduce((a, b) => a + b, 0) / total;
     }),
 
-    optimizerState: () => guarded('optimizerState()', async () => adamwToCheckpoint(model, await main.opt.stateDict())),
+    optimizerState: () => guarded('optimizerState()', async () => momentsToState(layout, updates, shared.expAvg, shared.expAvgSq)),
 
     loadOptimizerState: (state: OptimizerState) => guarded('loadOptimizerState()', async () => {
-      const mine = checkpointToAdamw(model, state); // checks names and shapes before anything changes
-      main.opt.loadStateDict(mine);
-      await all<void>({ type: 'loadOptimizer', state });
+      updates = stateToMoments(layout, state, shared.expAvg, shared.expAvgSq); // checks everything before writing
     }),
 
     syncWeights: () => guarded('syncWeights()', async () => {
-      main.readWeights(slots[0]);
-      await all<void>({ type: 'writeWeights' });
+      main.readWeights(shared.params);
+      await upload();
     }),
 
     replicaStateDicts: () => guarded('replicaStateDicts()', async () => [await main.stateDict(), ...(await all<StateDict>({ type: 'stateDict' }))]),
@@ -275,7 +318,6 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
     dispose: async () => {
       if (disposed) return;
       disposed = true;
-      main.dispose();
       await Promise.all(handles.map((h) => h.worker.terminate()));
     },
   };
