@@ -133,7 +133,7 @@ export function assembleCorpus(
     }
     insertDue();
     const { ids, mask } = out.finish();
-    return { ids, mask, sftTokens, inserted: chosen.length, distinct: new Set(chosen).size, pool: pool.length, target };
+    return { ids, mask, sftTokens, inserted: chosen.length, distinct: new Set(chosen).size, pool: pool.length, target, placement: snap ? 'documents' as const : 'tokens' as const };
   };
   const train = build('train', TRAIN_SALT);
   const val = build('val', VAL_SALT);
@@ -169,6 +169,7 @@ export function assembleCorpus(
       template: sft.template,
       mode: usedTokens(exSplit.train) < train.target ? 'repeat' : 'subsample',
       inserted: { train: train.inserted, val: val.inserted },
+      placement: { train: train.placement, val: val.placement },
       distinct: { train: train.distinct, val: val.distinct },
       valTokens: val.sftTokens,
       valRatio: val.ids.length ? val.sftTokens / val.ids.length : 0,

@@ -31,12 +31,15 @@ export interface CorpusMeta {
    * The SFT mix. `tokens`/`ratio`: SFT tokens in the train split and their share of it (`valTokens`/`valRatio`:
    * the same for val); `examples`: examples read; `inserted`: examples placed per split (with repeats),
    * `distinct`: distinct ones; `mode`: 'repeat' when the train examples were too few for the ratio (they cycle in
-   * fresh seeded orders), 'subsample' when a seeded subset sufficed.
+   * fresh seeded orders), 'subsample' when a seeded subset sufficed. Examples are split train/val by a seeded
+   * hash of their index like documents (all to train if that leaves train none).
    */
   sft?: {
     examples: number; tokens: number; ratio: number; maskPrompt: boolean;
     targetRatio?: number; template?: string; mode?: 'repeat' | 'subsample';
     inserted?: { train: number; val: number }; distinct?: { train: number; val: number };
+    /** 'documents': examples between documents (when a split has at least as many documents as examples to place); 'tokens': at seeded token positions, behind a separator. */
+    placement?: { train: 'documents' | 'tokens'; val: 'documents' | 'tokens' };
     valTokens?: number; valRatio?: number;
   };
   [key: string]: unknown;

@@ -1,0 +1,52 @@
+// Worker-thread tokenizing gives exactly the single-thread corpus (texts, async texts, files; 1 and 2 workers),
+// and bad files are errors naming the file.
+import { describe, expect, test } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bvv241, fromHuggingFace } from '@glyphlm/unicode-tokenizer';
+import { tokenizeCorpus } from '../data/corpus.js';
+import { tokenizeCorpusParallel, tokenizeFiles } from './data-parallel.js';
+import { seededDocuments } from '../data/testing.js';
+
+describe('tokenizing on worker threads', () => {
+  const tok = bvv241('2-3');
+  const docs = seededDocuments(5, 60, 3000);
+  const sft = { examples: [{ prompt: 'Q: 2+2? A:', response: ' 4' }, { prompt: 'Q: capital of France? A:', response: ' Paris' }, { prompt: 'Вопрос: да? Ответ:', response: ' да' }], ratio: 0.1, maskPrompt: true };
+  const want = tokenizeCorpus(tok, docs, { valFraction: 0.1, seed: 3, sft });
+
+  test('texts, 1 and 2 workers, small batches: identical to tokenizeCorpus', async () => {
+    for (const workers of [1, 2]) {
+      const got = await tokenizeCorpusParallel(tok, docs, { valFraction: 0.1, seed: 3, sft, workers, batchChars: 20_000 });
+      expect(got.meta).toEqual(want.meta);
+      expect(got.train).toEqual(want.train);
+      expect(got.val).toEqual(want.val);
+      expect(got.trainMask).toEqual(want.trainMask);
+    }
+  });
+
+  test('files and globs: identical to tokenizeCorpus over the same texts in glob order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glyphlm-files-'));
+    try {
+      docs.forEach((d, i) => writeFileSync(join(dir, `doc-${String(i).padStart(3, '0')}.txt`), d));
+      const got = await tokenizeFiles(tok, ['*.txt'], { cwd: dir, valFraction: 0.1, seed: 3, sft, workers: 2, batchChars: 30_000 });
+      expect(got.meta.fingerprint).toBe(want.meta.fingerprint);
+      writeFileSync(join(dir, 'bad.txt'), new Uint8Array([0x61, 0xff, 0xfe]));
+      await expect(tokenizeFiles(tok, join(dir, 'bad.txt'), { workers: 1 })).rejects.toThrow(/bad\.txt is not valid UTF-8/);
+      await expect(tokenizeFiles(tok, join(dir, 'missing.txt'))).rejects.toThrow(/missing\.txt does not exist/);
+      await expect(tokenizeFiles(tok, '*.md', { cwd: dir })).rejects.toThrow(/\*\.md matches no file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a Hugging Face tokenizer is rebuilt in the workers from its tokenizer.json', async () => {
+    const chars = [...new Set(docs.join(''))].sort();
+    const vocab: Record<string, number> = { '[UNK]': 0 };
+    chars.forEach((c, i) => { vocab[c] = i + 1; });
+    const hf = fromHuggingFace({ model: { type: 'BPE', vocab, merges: [], unk_token: '[UNK]' } });
+    const ref = tokenizeCorpus(hf, docs.slice(0, 20));
+    const got = await tokenizeCorpusParallel(hf, docs.slice(0, 20), { workers: 2, batchChars: 10_000 });
+    expect(got.meta.fingerprint).toBe(ref.meta.fingerprint);
+  });
+});
