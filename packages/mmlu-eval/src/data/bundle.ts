@@ -43,11 +43,16 @@ export function encodeBundle(dataset: McqDataset, extra: { license: string; file
   return gzipSync(strToU8(JSON.stringify(json)), { level: 9, mtime: 0 });
 }
 
-/** Decodes gzip'd bundle bytes (from the package's data/ folder, a URL or the caller) into a validated dataset. */
+/**
+ * Decodes gzip'd bundle bytes (from the package's data/ folder, a URL or the caller) into a validated dataset.
+ * Bytes that are already plain JSON are accepted too: servers that send `.gz` files with `Content-Encoding: gzip`
+ * (Vite's dev server among them) have fetch() decompress them on the way.
+ */
 export function decodeBundle(bytes: Uint8Array, where = 'bundle'): McqDataset & { license: string; files?: BundleFile[] } {
   let json: BundleJson;
   try {
-    json = JSON.parse(strFromU8(gunzipSync(bytes))) as BundleJson;
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    json = JSON.parse(strFromU8(gzipped ? gunzipSync(bytes) : bytes)) as BundleJson;
   } catch (e) {
     throw new McqDataError(`not a gzip'd JSON bundle (${(e as Error).message})`, { file: where });
   }

@@ -63,7 +63,11 @@ describe('loadMMLU(source)', () => {
     await expect(loadMMLU({ ...ds, test: [ds.test[0], ds.test[0]] })).rejects.toThrow('mine: test[1], field index: duplicate item');
   });
 
-  it('rejects bytes that are not a bundle', async () => {
+  it('accepts a bundle already decompressed (Content-Encoding: gzip on the way) and rejects other bytes', async () => {
+    const { gunzipSync } = await import('fflate');
+    expect((await loadMMLU({ bundle: gunzipSync(encodeBundle(ds, { license: 'MIT' })) })).test).toEqual(ds.test);
     await expect(loadMMLU({ bundle: new Uint8Array([1, 2, 3]), name: 'x.json.gz' })).rejects.toThrow(/^x\.json\.gz: not a gzip'd JSON bundle/);
+    await expect(loadMMLU({ bundle: new Uint8Array([0x1f, 0x8b, 3]), name: 'y.json.gz' })).rejects.toThrow(/^y\.json\.gz: not a gzip'd JSON bundle/);
+    await expect(loadMMLU({ bundle: new TextEncoder().encode('{"schema":"other"}'), name: 'z' })).rejects.toThrow('z, field schema: unknown bundle schema "other"');
   });
 });
