@@ -12,6 +12,7 @@ import type { MMLU } from '../data/types.js';
 
 export { readBundledBytes } from './data-bundled.js';
 export * from './data-jsonl.js';
+export * from './data-report.js';
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
