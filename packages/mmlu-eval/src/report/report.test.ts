@@ -164,7 +164,7 @@ describe.skipIf(!existsSync(CHROMIUM))('accuracyChartSvg in chromium', () => {
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(png.length).toBeGreaterThan(5000);
       // the rendered bar boxes match the attributes, and a pixel inside each bar has its colour
-      const boxes = await page.evaluate(() => [...document.querySelectorAll('rect.bar')].map((r) => {
+      const boxes = await page.evaluate(() => Array.from(document.querySelectorAll('rect.bar')).map((r) => {
         const b = r.getBoundingClientRect();
         return { x: b.x, y: b.y, w: b.width, h: b.height, ax: Number(r.getAttribute('x')), ay: Number(r.getAttribute('y')), fill: r.getAttribute('fill') };
       }));
