@@ -8,10 +8,11 @@ import { bvv241, fromHuggingFace } from '@glyphlm/unicode-tokenizer';
 import { tokenizeCorpus } from '../data/corpus.js';
 import { tokenizeCorpusParallel, tokenizeFiles } from './data-parallel.js';
 import { seededDocuments } from '../data/testing.js';
+import { compactVocabulary } from '../data/compact-vocab.js';
 
 describe('tokenizing on worker threads', () => {
   const tok = bvv241('2-3');
-  const docs = seededDocuments(5, 60, 3000);
+  const docs = seededDocuments(5, 40, 1500);
   const sft = { examples: [{ prompt: 'Q: 2+2? A:', response: ' 4' }, { prompt: 'Q: capital of France? A:', response: ' Paris' }, { prompt: 'Вопрос: да? Ответ:', response: ' да' }], ratio: 0.1, maskPrompt: true };
   const want = tokenizeCorpus(tok, docs, { valFraction: 0.1, seed: 3, sft });
 
@@ -48,5 +49,13 @@ describe('tokenizing on worker threads', () => {
     const ref = tokenizeCorpus(hf, docs.slice(0, 20));
     const got = await tokenizeCorpusParallel(hf, docs.slice(0, 20), { workers: 2, batchChars: 10_000 });
     expect(got.meta.fingerprint).toBe(ref.meta.fingerprint);
+  });
+
+  test('a compact vocabulary is rebuilt over its base tokenizer in the workers', async () => {
+    const cv = compactVocabulary(tok, tokenizeCorpus(tok, docs.slice(0, 10)), { minCount: 2 });
+    const ref = tokenizeCorpus(cv.tokenizer, docs);
+    const got = await tokenizeCorpusParallel(cv.tokenizer, docs, { workers: 2, batchChars: 10_000 });
+    expect(got.meta.fingerprint).toBe(ref.meta.fingerprint);
+    expect(got.train).toEqual(ref.train);
   });
 });
