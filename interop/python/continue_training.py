@@ -149,8 +149,8 @@ def check_data(trainer: dict, trainer_path: str, shards: td.ShardDir, vocab_size
 
 
 def read_optimizer(step_dir: str, names: List[str], shapes: Dict[str, Tuple[int, ...]], step: int):
-    """({name: (exp_avg, exp_avg_sq)} float32 tensors, adam step, metadata) from optimizer.safetensors. An empty
-    file (no tensors) is allowed only at step 0 (no update taken yet)."""
+    """({name: (exp_avg, exp_avg_sq)} float32 tensors, adam step, metadata) from optimizer.safetensors, whose
+    step must be trainer.json's `step`. No tensors is allowed only at step 0 (no update taken yet)."""
     path = os.path.join(step_dir, "optimizer.safetensors")
     if not os.path.exists(path):
         raise BridgeError(f"{path}: missing (the trainer writes it with every checkpoint)")
@@ -164,8 +164,8 @@ def read_optimizer(step_dir: str, names: List[str], shapes: Dict[str, Tuple[int,
         adam_step = int(meta.get("step", ""))
     except ValueError:
         raise BridgeError(f"{path}: __metadata__.step must be an integer string, got {meta.get('step')!r}") from None
-    if adam_step < 0:
-        raise BridgeError(f"{path}: __metadata__.step must be >= 0, got {adam_step}")
+    if adam_step != step:
+        raise BridgeError(f"{path}: __metadata__.step is {adam_step}, but trainer.json says {step}")
     want = {f"{kind}.{n}" for n in names for kind in ("exp_avg", "exp_avg_sq")}
     if adam_step == 0 and not tensors:
         return {}, 0, meta
