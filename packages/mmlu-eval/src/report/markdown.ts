@@ -16,7 +16,8 @@ export interface MarkdownOptions {
   seed?: number;
 }
 
-const runsNote = (a: Accuracy): string => (a.runs && a.runs.length > 1 ? ` ±${pct((a.ci95[1] - a.ci95[0]) / 2, 2)} (σ ${pct(a.runsStd ?? 0, 2)}, ${a.runs.length} runs)` : '');
+const runsNote = (a: Accuracy): string =>
+  a.runs && a.runs.length > 1 ? ` = ${pct(a.micro, 2)} ±${pct((1.96 * (a.runsStd ?? 0)) / Math.sqrt(a.runs.length), 2)} (σ ${pct(a.runsStd ?? 0, 2)}, ${a.runs.length} runs)` : '';
 
 function accCell(s: SubjectAccuracy | undefined, withN: boolean): string {
   if (!s) return '–';

@@ -82,6 +82,23 @@ describe('resultsMarkdown', () => {
   });
 });
 
+describe('resultsMarkdown for sampled paper runs', () => {
+  it('prints the author\'s mean ± 1.96·σ/√runs, σ, the run count and the item interval', () => {
+    const items: ItemResult[] = [];
+    for (let index = 0; index < 40; index++) {
+      const preds = [0, 1, 2].map((r) => ((index + r) % 3 === 0 ? index % 4 : -1));
+      items.push({ subject: 'virology', index, gold: index % 4, pred: preds[0], preds });
+    }
+    const accuracy = summarizeAccuracy(items, { runs: 3 });
+    const r: EvalResult = { ...A, protocol: 'paper', variant: 'faithful', shots: 0, items, accuracy };
+    const md = resultsMarkdown([r], { perSubject: false });
+    const half = (1.96 * accuracy.runsStd!) / Math.sqrt(3);
+    expect(md).toContain(`${pct(accuracy.micro)} ${ciText(accuracy.ci95)} = ${pct(accuracy.micro, 2)} ±${pct(half, 2)} (σ ${pct(accuracy.runsStd!, 2)}, 3 runs); item CI95 ${ciText(accuracy.ci95Items!)}`);
+    expect(md).toContain('| paper (faithful) | 0 | 40 |');
+    expect(md).toContain(`| ${pct(accuracy.invalidRate)} | 25.0 |`);
+  });
+});
+
 /** Attributes of every element matching `tag` with `class="cls"`. */
 function elements(svg: string, tag: string, cls: string): Record<string, string>[] {
   const re = new RegExp(`<${tag} class="${cls}"([^>]*)>`, 'g');
@@ -133,6 +150,7 @@ describe('accuracyChartSvg', () => {
     expect(elements(svg, 'rect', 'legend-swatch').length).toBe(2);
     expect(svg).toContain('glyph-frozen (harness, 5-shot)</text>');
     expect(svg).toContain('chance (25.0%)</text>');
+    expect(svg).toContain('>Data: mmlu, test split: hendrycks/test pre-release (fixture)</text>');
   });
 
   it('charts per subject, escapes labels and refuses bad input', () => {

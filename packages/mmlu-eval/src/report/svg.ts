@@ -44,6 +44,20 @@ function groupsOf(results: readonly EvalResult[], by: 'category' | 'subject'): G
   return groups;
 }
 
+/** Splits text at spaces into lines of at most `max` characters (longer words stay whole). */
+function wrap(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** An SVG chart of accuracy with CI95 whiskers and the chance line for one or more results. */
 export function accuracyChartSvg(results: readonly EvalResult[], opts: ChartOptions = {}): string {
   if (results.length === 0) throw new RangeError('accuracyChartSvg: no results');
@@ -56,8 +70,11 @@ export function accuracyChartSvg(results: readonly EvalResult[], opts: ChartOpti
   const chance = results[0].accuracy.chance;
 
   const legendRows = results.length + 1; // one row per result, then the chance line
+  // the data source(s) under the legend, wrapped (the bundled MMLU says it is the pre-release)
+  const sourceLines = wrap([...new Set(results.map((r) => `Data: ${r.dataset}, ${r.split} split: ${r.source}`))].join('; '), Math.floor(width / 6));
   const rotate = by === 'subject';
-  const margin = { top: 44, right: 24, bottom: (rotate ? 150 : 36) + 20 * legendRows + 8, left: rotate ? 96 : 64 };
+  const footer = 20 * legendRows + 14 * sourceLines.length + 12;
+  const margin = { top: 44, right: 24, bottom: (rotate ? 150 : 36) + footer, left: rotate ? 96 : 64 };
   const height = opts.height ?? Math.max(400, margin.top + margin.bottom + 220);
   const plot = { left: margin.left, right: width - margin.right, top: margin.top, bottom: height - margin.bottom };
 
@@ -124,7 +141,7 @@ export function accuracyChartSvg(results: readonly EvalResult[], opts: ChartOpti
 
   // legend
   out.push('<g class="legend">');
-  const legendTop = height - 20 * legendRows - 8;
+  const legendTop = height - footer + 4;
   labels.forEach((label, i) => {
     const ly = legendTop + 20 * i;
     out.push(`<rect class="legend-swatch" data-result="${i}" x="${f(plot.left)}" y="${f(ly)}" width="14" height="14" fill="${colors[i % colors.length]}"/>`);
@@ -134,6 +151,9 @@ export function accuracyChartSvg(results: readonly EvalResult[], opts: ChartOpti
   out.push(`<line class="legend-chance" x1="${f(plot.left)}" x2="${f(plot.left + 14)}" y1="${f(chanceY)}" y2="${f(chanceY)}" ${chanceStyle}/>`);
   out.push(`<text x="${f(plot.left + 20)}" y="${f(chanceY)}" dy="0.32em">chance (${pct(chance)}%)</text>`);
   out.push('</g>');
+  sourceLines.forEach((line, i) => {
+    out.push(`<text class="source" x="${f(plot.left)}" y="${f(chanceY + 22 + 14 * i)}" font-size="10" fill="#555">${xml(line)}</text>`);
+  });
   out.push('</svg>');
   return out.join('\n');
 }
