@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf, useBackend, createModel, presets, trainFlopsPerToken } from '@glyphlm/transformer-core';
 import { createWorkerEngine } from '../dist/node/parallel.js';
+import { threadCpuMs } from '../dist/node/parallel-cputime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const twin = join(here, '../../../interop/python/twin.py');
@@ -23,13 +24,14 @@ const fmt = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? 'n
 
 await useBackend('wasm');
 
-/** GFLOP/s of a 1024^3 matMul on this thread's wasm backend, median of 7. */
-export function matmulCeiling() {
+/** GFLOP/s of a 1024^3 matMul on this thread's wasm backend: median of 7 by wall time, and by this thread's CPU time. */
+export function matmulCeilings() {
   const n = 1024;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
   tf.matMul(a, b).dispose();
   const rates = [];
+  const c0 = threadCpuMs();
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     const c = tf.matMul(a, b);
@@ -37,9 +39,10 @@ export function matmulCeiling() {
     c.dispose();
     rates.push((2 * n ** 3) / (performance.now() - t0) / 1e6);
   }
+  const cpu = (7 * 2 * n ** 3) / (threadCpuMs() - c0) / 1e6;
   a.dispose();
   b.dispose();
-  return median(rates);
+  return { wall: median(rates), cpu };
 }
 
 function lcg(seed) {
@@ -95,10 +98,11 @@ async function engineArm(name, B, kind, threads, mainComputes = true) {
   }
   const ph = (k) => median(phases.map((p) => p[k]));
   const perThread = phases[0].perThread.map((_, t) => median(phases.map((p) => p.perThread[t])));
-  return { ms: median(times), cpuMs: cpu / STEPS, phases: { gradients: ph('gradients'), perThread, reduce: ph('reduce'), update: ph('update'), upload: ph('upload') } };
+  const perThreadCpu = phases[0].perThread.map((_, t) => median(phases.map((p) => p.perThreadCpu[t])));
+  return { ms: median(times), cpuMs: cpu / STEPS, phases: { gradients: ph('gradients'), perThread, perThreadCpu, reduce: ph('reduce'), update: ph('update'), upload: ph('upload') } };
 }
 
-const phaseLine = (a) => `grads ${a.phases.perThread.map((x) => x.toFixed(0)).join(' / ')} ms (slowest ${a.phases.gradients.toFixed(0)}), reduce ${a.phases.reduce.toFixed(0)}, AdamW ${a.phases.update.toFixed(0)}, upload ${a.phases.upload.toFixed(0)}; CPU ${(a.cpuMs / 1000).toFixed(2)} s per step (${(a.cpuMs / a.ms).toFixed(2)} cores)`;
+const phaseLine = (a) => `grads ${a.phases.perThread.map((x) => x.toFixed(0)).join(' / ')} ms (slowest ${a.phases.gradients.toFixed(0)}; thread CPU ${a.phases.perThreadCpu.map((x) => x.toFixed(0)).join(' / ')} ms), reduce ${a.phases.reduce.toFixed(0)}, AdamW ${a.phases.update.toFixed(0)}, upload ${a.phases.upload.toFixed(0)}; CPU ${(a.cpuMs / 1000).toFixed(2)} s per step (${(a.cpuMs / a.ms).toFixed(2)} cores)`;
 
 function torchArm(name, B, kind) {
   if (process.env.BENCH_TORCH === '0') return { error: 'skipped (BENCH_TORCH=0)' };
@@ -117,6 +121,12 @@ function torchArm(name, B, kind) {
   }
 }
 
+/** Rows of thread t when B rows are split over `threads` (as the engine's rowRange). */
+function rowRange(B, threads, t) {
+  const base = Math.floor(B / threads);
+  return base + (t < B % threads ? 1 : 0);
+}
+
 const runs = [
   { name: 'shakespeare-char', B: 4 },
   { name: 'bvv-tiny', B: 8 },
@@ -132,12 +142,18 @@ for (const r of runs) {
   for (const kind of kinds) {
     const arms = { w1: [], w2: [], alt: [], torch: [] };
     let ceiling = 0;
+    let ceilingCpu = 0;
+    const ceil = () => {
+      const c = matmulCeilings();
+      ceiling = Math.max(ceiling, c.wall);
+      ceilingCpu = Math.max(ceilingCpu, c.cpu);
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      ceiling = Math.max(ceiling, matmulCeiling());
+      ceil();
       arms.w1.push(await engineArm(r.name, r.B, kind, 1));
       arms.w2.push(await engineArm(r.name, r.B, kind, 2));
       if (process.env.BENCH_ALT === '1') arms.alt.push(await engineArm(r.name, r.B, kind, 2, false));
-      ceiling = Math.max(ceiling, matmulCeiling());
+      ceil();
       const py = torchArm(r.name, r.B, kind);
       if (py.error) console.log(`  torch: ${py.error}`);
       else arms.torch.push(py.trainTokensPerSec);
@@ -151,9 +167,16 @@ for (const r of runs) {
     };
     row.mfu1 = (row.w1 * flopsPerToken) / 1e9 / ceiling;
     row.mfu2 = (row.w2 * flopsPerToken) / 1e9 / 2 / ceiling;
+    // by CPU time: each thread's share of the step's FLOPs over the CPU time its gradients took, against the
+    // ceiling's own CPU-time rate (what the threads achieve while they run, whatever else the machine does)
+    const cpuMfu = (a, t, threads) => (((rowRange(r.B, threads, t) * T * flopsPerToken) / a.phases.perThreadCpu[t]) / 1e6) / ceilingCpu;
+    const last = (a) => a[a.length - 1];
+    row.cpuMfu1 = cpuMfu(last(arms.w1), 0, 1);
+    row.cpuMfu2 = [0, 1].map((t) => cpuMfu(last(arms.w2), t, 2));
     rows.push(row);
     console.log(`${r.name} ${kind} B${r.B} x ${T}: 1 thread ${fmt(row.w1, 0)} tok/s (MFU ${fmt(100 * row.mfu1, 0)}%), 2 threads ${fmt(row.w2, 0)} tok/s (MFU per worker ${fmt(100 * row.mfu2, 0)}%)` +
       (arms.alt.length ? `, 2 worker threads + idle main ${fmt(row.alt, 0)} tok/s` : '') + `, torch ${fmt(row.torch, 0)} tok/s; ceiling ${fmt(ceiling)} GFLOP/s`);
+    console.log(`  by thread CPU time (ceiling ${fmt(ceilingCpu)} GFLOP/s of CPU time): gradients at ${fmt(100 * row.cpuMfu1, 0)}% MFU on 1 thread, ${row.cpuMfu2.map((x) => fmt(100 * x, 0) + '%').join(' / ')} on 2 threads`);
     console.log(`  profile, 1 thread: ${phaseLine(arms.w1[arms.w1.length - 1])}`);
     console.log(`  profile, 2 threads: ${phaseLine(arms.w2[arms.w2.length - 1])}`);
     if (arms.alt.length) console.log(`  profile, 2 workers + idle main: ${phaseLine(arms.alt[arms.alt.length - 1])}`);

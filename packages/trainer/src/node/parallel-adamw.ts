@@ -2,6 +2,7 @@
 // AdamW on tfjs (same order of operations: decoupled decay, moments, bias-corrected step; every intermediate rounded
 // to float32 as the tensor ops round it -- a double result of +, -, *, / or sqrt of float32 operands rounds to the
 // same float32 as the float32 operation). Threads update disjoint ranges of one parameter vector.
+import type { SharedKernels } from './parallel-kernels.js';
 
 export interface AdamWHyper {
   betas: [number, number];
@@ -37,8 +38,21 @@ export function adamwScalars(h: AdamWHyper, lr: number, t: number, coef: number)
   };
 }
 
-/** One AdamW update of p, m, v in [lo, hi) from gradients g (times s.coef when it is not 1). */
-export function adamwRange(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, lo: number, hi: number, s: AdamWScalars): void {
+/**
+ * One AdamW update of p, m, v in [lo, hi) from gradients g (times s.coef when it is not 1). With `kernels` (the
+ * arrays then live in their shared wasm memory) the SIMD kernel does it, with the same bits (x * 1 is x).
+ */
+export function adamwRange(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, lo: number, hi: number, s: AdamWScalars,
+  kernels?: SharedKernels | null): void {
+  if (kernels) {
+    const at = (a: Float32Array) => a.byteOffset + lo * 4;
+    kernels.adamw(at(p), at(m), at(v), at(g), hi - lo, s.useDecay ? s.decay : 1, s.b1, s.b1c, s.b2, s.b2c, s.bc2Sqrt, s.eps, s.stepSize, s.coef);
+    return;
+  }
+  adamwLoop(p, m, v, g, lo, hi, s);
+}
+
+function adamwLoop(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, lo: number, hi: number, s: AdamWScalars): void {
   const { decay, useDecay, b1, b1c, b2, b2c, bc2Sqrt, eps, stepSize, coef } = s;
   const scale = coef !== 1;
   for (let i = lo; i < hi; i++) {

@@ -18,6 +18,8 @@ export interface WorkerInit {
   trainableNames: string[];
   /** Shared buffer (parallel-reduce.ts sharedViews): `slots` gradient slots, parameters, moments; `total` floats each. */
   buffer: SharedArrayBuffer;
+  /** The shared wasm memory whose buffer `buffer` is (then the SIMD kernels run on it), or null. */
+  memory: WebAssembly.Memory | null;
   slots: number;
   total: number;
   /** This worker's gradient slot. */

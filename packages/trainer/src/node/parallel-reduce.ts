@@ -1,6 +1,7 @@
 // The gradient reduce over shared memory: each computing thread wrote its token-weighted gradients into its own
 // slot of one SharedArrayBuffer; a range of the flat parameter vector is summed into slot 0, with its squared norm
 // and the first non-finite entry. Threads reduce disjoint ranges at the same time.
+import type { SharedKernels } from './parallel-kernels.js';
 
 /** Flat layout of the trainable variables in a slot: variable i occupies [offsets[i], offsets[i] + sizes[i]). */
 export interface ParamLayout {
@@ -43,9 +44,23 @@ export interface ReduceResult {
   firstBad: number;
 }
 
-/** slots[0][i] = sum over slots of slots[s][i] for i in [lo, hi); squared norm and first non-finite entry. */
-export function reduceRange(slots: Float32Array[], lo: number, hi: number): ReduceResult {
-  const sumSq = slots.length === 2 ? sum2(slots[0], slots[1], lo, hi) : slots.length === 1 ? norm1(slots[0], lo, hi) : sumN(slots, lo, hi);
+/**
+ * slots[0][i] = sum over slots of slots[s][i] for i in [lo, hi); squared norm and first non-finite entry. With
+ * `kernels` (the slots then live in their shared wasm memory) the SIMD kernels do it.
+ */
+export function reduceRange(slots: Float32Array[], lo: number, hi: number, kernels?: SharedKernels | null): ReduceResult {
+  let sumSq: number;
+  if (kernels) {
+    const at = (s: number) => slots[s].byteOffset + lo * 4;
+    const n = hi - lo;
+    if (slots.length === 2) sumSq = kernels.add2_sumsq(at(0), at(1), n);
+    else {
+      for (let s = 1; s < slots.length; s++) kernels.add_into(at(0), at(s), n);
+      sumSq = kernels.sumsq(at(0), n);
+    }
+  } else {
+    sumSq = slots.length === 2 ? sum2(slots[0], slots[1], lo, hi) : slots.length === 1 ? norm1(slots[0], lo, hi) : sumN(slots, lo, hi);
+  }
   return { sumSq, firstBad: Number.isFinite(sumSq) ? -1 : firstNonFinite(slots[0], lo, hi) };
 }
 

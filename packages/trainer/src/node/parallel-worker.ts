@@ -6,11 +6,14 @@ import { GPT, useBackend } from '@glyphlm/transformer-core';
 import { Replica } from './parallel-replica.js';
 import { reduceRange, sharedViews } from './parallel-reduce.js';
 import { adamwRange, adamwScalars } from './parallel-adamw.js';
+import { threadCpuMs } from './parallel-cputime.js';
+import { sharedKernels } from './parallel-kernels.js';
 import type { ReadyMessage, Reply, Request, WorkerInit } from './parallel-protocol.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const shared = sharedViews(init.buffer, init.slots, init.total);
+const kernels = sharedKernels(init.memory);
 
 let replica: Replica;
 try {
@@ -30,13 +33,14 @@ function handle(req: Request): unknown {
   switch (req.type) {
     case 'grads': {
       const t0 = performance.now();
+      const c0 = threadCpuMs();
       const loss = replica.gradients(req.blocks, shared.slots[init.slot], req.dropout);
-      return { loss, ms: performance.now() - t0 };
+      return { loss, ms: performance.now() - t0, cpuMs: threadCpuMs() - c0 };
     }
     case 'reduce':
-      return reduceRange(shared.slots, req.lo, req.hi);
+      return reduceRange(shared.slots, req.lo, req.hi, kernels);
     case 'update':
-      return adamwRange(shared.params, shared.expAvg, shared.expAvgSq, shared.slots[0], req.lo, req.hi, adamwScalars(init.adamw, req.lr, req.t, req.coef));
+      return adamwRange(shared.params, shared.expAvg, shared.expAvgSq, shared.slots[0], req.lo, req.hi, adamwScalars(init.adamw, req.lr, req.t, req.coef), kernels);
     case 'upload':
       return replica.writeWeights(shared.params);
     case 'eval':

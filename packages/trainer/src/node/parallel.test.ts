@@ -10,6 +10,9 @@ import { createWorkerEngine } from './parallel.js';
 import { makeLayout, reduceRange, splitRange, variableAt } from './parallel-reduce.js';
 import { rowRange, splitStep } from './parallel-split.js';
 import { adamwRange, adamwScalars } from './parallel-adamw.js';
+import { allocateShared, sharedKernels } from './parallel-kernels.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 await useBackend('wasm');
 
@@ -172,6 +175,46 @@ describe('fused AdamW', () => {
       opt.dispose();
       variable.dispose();
     }
+  });
+});
+
+describe('wasm SIMD kernels on the shared memory', () => {
+  it('the committed module matches parallel-kernels.wat', () => {
+    const script = fileURLToPath(new URL('../../scripts/build-parallel-kernels.mjs', import.meta.url));
+    execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' });
+  });
+
+  it('reduce and AdamW give the same bits as the JS loops (odd lengths, ranges, NaN found)', () => {
+    const n = 4099;
+    const { buffer, memory } = allocateShared(6 * n * 4);
+    const kernels = sharedKernels(memory);
+    expect(kernels).not.toBeNull();
+    const view = (k: number) => new Float32Array(buffer, k * n * 4, n);
+    const [a, b, p, m, v] = [0, 1, 2, 3, 4].map(view);
+    for (let seed = 1; seed <= 5; seed++) {
+      const r = lcg(seed);
+      const fill = () => Float32Array.from({ length: n }, () => (r() - 0.5) * 10 ** (-4 * r()));
+      const [a0, b0, p0] = [fill(), fill(), fill()];
+      const [lo, hi] = [seed, n - 2 * seed];
+      a.set(a0); b.set(b0);
+      const viaKernel = reduceRange([a, b], lo, hi, kernels);
+      const ka = a.slice();
+      a.set(a0);
+      const viaJs = reduceRange([a, b], lo, hi);
+      expect(Buffer.from(ka.buffer).equals(Buffer.from(a.slice().buffer))).toBe(true);
+      expect(Math.abs(viaKernel.sumSq - viaJs.sumSq)).toBeLessThan(1e-12 * viaJs.sumSq);
+      const hyper = { betas: [0.9, 0.95] as [number, number], eps: 1e-8, weightDecay: seed % 2 ? 0.1 : 0 };
+      const js = { p: p0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+      p.set(p0); m.fill(0); v.fill(0);
+      for (let t = 1; t <= 3; t++) {
+        const sc = adamwScalars(hyper, 1e-3 * t, t, t === 2 ? 0.3 : 1);
+        adamwRange(p, m, v, a, lo, hi, sc, kernels);
+        adamwRange(js.p, js.m, js.v, a, lo, hi, sc);
+      }
+      for (const [x, y] of [[p, js.p], [m, js.m], [v, js.v]]) expect(Buffer.from(x.slice().buffer).equals(Buffer.from(y.buffer)), `seed ${seed}`).toBe(true);
+    }
+    a.fill(1); b.fill(0); b[1234] = NaN;
+    expect(reduceRange([a, b], 0, n, kernels).firstBad).toBe(1234);
   });
 });
 

@@ -15,6 +15,8 @@ import { reduceRange, sharedBytes, sharedViews, splitRange, variableAt, type Red
 import { checkMicroBatch, splitStep, type Block } from './parallel-split.js';
 import { momentsToState, stateToMoments } from './parallel-state.js';
 import { adamwRange, adamwScalars, type AdamWHyper } from './parallel-adamw.js';
+import { threadCpuMs } from './parallel-cputime.js';
+import { allocateShared, sharedKernels } from './parallel-kernels.js';
 import type { ReadyMessage, Reply, RequestBody, WorkerInit } from './parallel-protocol.js';
 
 export interface WorkerEngineOptions {
@@ -52,6 +54,8 @@ export interface StepTimings {
   gradients: number;
   /** Each computing thread's own gradient time (this thread first when it computes). */
   perThread: number[];
+  /** Each computing thread's CPU time for its gradients (Linux; NaN elsewhere; 10 ms resolution). */
+  perThreadCpu: number[];
   /** The shared-memory reduce with norm and NaN/Inf check. */
   reduce: number;
   /** AdamW on the shared parameters (threads on disjoint ranges). */
@@ -154,8 +158,9 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
   const layout = main.layout;
   const total = layout.total;
   const nSlots = Math.max(1, nThreads);
-  const buffer = new SharedArrayBuffer(sharedBytes(nSlots, total));
+  const { buffer, memory } = allocateShared(sharedBytes(nSlots, total));
   const shared = sharedViews(buffer, nSlots, total);
+  const kernels = sharedKernels(memory);
   const { slots } = shared;
   main.readWeights(shared.params);
   const hyper: AdamWHyper = { betas: settings.betas, eps: settings.eps, weightDecay: settings.weightDecay };
@@ -172,7 +177,7 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       for (let i = 0; i < nWorkers; i++) {
         const init: WorkerInit = {
           config: model.config, kind: model.embeddingKind, meta: model.embeddingMeta, state, maxShardBytes,
-          adamw: hyper, trainableNames: model.trainableNames, buffer, slots: nSlots, total, slot: firstWorkerSlot + i,
+          adamw: hyper, trainableNames: model.trainableNames, buffer, memory, slots: nSlots, total, slot: firstWorkerSlot + i,
         };
         workers.push(new Worker(url!, { workerData: init }));
       }
@@ -226,7 +231,7 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
   }
 
   async function reduce(): Promise<ReduceResult> {
-    const parts = await overRanges<ReduceResult>((lo, hi) => ({ type: 'reduce', lo, hi }), (lo, hi) => reduceRange(slots, lo, hi));
+    const parts = await overRanges<ReduceResult>((lo, hi) => ({ type: 'reduce', lo, hi }), (lo, hi) => reduceRange(slots, lo, hi, kernels));
     let sumSq = 0;
     let firstBad = -1;
     for (const p of parts) {
@@ -267,8 +272,9 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       const t0 = performance.now();
       const results = await fanOut(perThread, (blocks) => ({ type: 'grads', blocks, dropout }), (blocks) => {
         const s = performance.now();
+        const c = threadCpuMs();
         const loss = main.gradients(blocks, slots[0], dropout);
-        return { loss, ms: performance.now() - s };
+        return { loss, ms: performance.now() - s, cpuMs: threadCpuMs() - c };
       });
       const t1 = performance.now();
       const loss = results.reduce((a, b) => a + b.loss, 0);
@@ -284,12 +290,12 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       const coef = clip < 1 ? clip : 1;
       const t = updates + 1;
       await overRanges<void>((lo, hi) => ({ type: 'update', lo, hi, lr: req.lr, t, coef }),
-        (lo, hi) => adamwRange(shared.params, shared.expAvg, shared.expAvgSq, slots[0], lo, hi, adamwScalars(hyper, req.lr, t, coef)));
+        (lo, hi) => adamwRange(shared.params, shared.expAvg, shared.expAvgSq, slots[0], lo, hi, adamwScalars(hyper, req.lr, t, coef), kernels));
       updates = t;
       const t3 = performance.now();
       await upload();
       const t4 = performance.now();
-      timings = { gradients: t1 - t0, perThread: results.map((r) => r.ms), reduce: t2 - t1, update: t3 - t2, upload: t4 - t3, total: t4 - t0 };
+      timings = { gradients: t1 - t0, perThread: results.map((r) => r.ms), perThreadCpu: results.map((r) => r.cpuMs), reduce: t2 - t1, update: t3 - t2, upload: t4 - t3, total: t4 - t0 };
       return { loss, gradNorm };
     }),
 
