@@ -140,7 +140,8 @@ describe('tokenizeCorpus', () => {
 import hashlib, json, struct, sys
 d = json.loads(sys.stdin.read())
 h = f"glyphlm-corpus/1 vocab={d['vocab']} train={len(d['train'])} val={len(d['val'])} masks=1\\n".encode()
-b = h + struct.pack('<%dI' % len(d['train']), *d['train']) + struct.pack('<%dI' % len(d['val']), *d['val']) + bytes(d['tm']) + bytes(d['vm'])
+f = '<%dH' if d['vocab'] <= 65536 else '<%dI'
+b = h + struct.pack(f % len(d['train']), *d['train']) + struct.pack(f % len(d['val']), *d['val']) + bytes(d['tm']) + bytes(d['vm'])
 print(hashlib.sha256(b).hexdigest())`;
     let py: string;
     try {

@@ -16,8 +16,8 @@ describe('tokenizing on worker threads', () => {
   const sft = { examples: [{ prompt: 'Q: 2+2? A:', response: ' 4' }, { prompt: 'Q: capital of France? A:', response: ' Paris' }, { prompt: 'Вопрос: да? Ответ:', response: ' да' }], ratio: 0.1, maskPrompt: true };
   const want = tokenizeCorpus(tok, docs, { valFraction: 0.1, seed: 3, sft });
 
-  test('texts, 1 and 2 workers, small batches: identical to tokenizeCorpus', async () => {
-    for (const workers of [1, 2]) {
+  test('texts, 1 to 3 threads, small batches: identical to tokenizeCorpus', async () => {
+    for (const workers of [1, 2, 3]) {
       const got = await tokenizeCorpusParallel(tok, docs, { valFraction: 0.1, seed: 3, sft, workers, batchChars: 20_000 });
       expect(got.meta).toEqual(want.meta);
       expect(got.train).toEqual(want.train);
@@ -34,6 +34,7 @@ describe('tokenizing on worker threads', () => {
       expect(got.meta.fingerprint).toBe(want.meta.fingerprint);
       writeFileSync(join(dir, 'bad.txt'), new Uint8Array([0x61, 0xff, 0xfe]));
       await expect(tokenizeFiles(tok, join(dir, 'bad.txt'), { workers: 1 })).rejects.toThrow(/bad\.txt is not valid UTF-8/);
+      await expect(tokenizeFiles(tok, [join(dir, 'doc-000.txt'), join(dir, 'bad.txt')], { workers: 2, batchChars: 1 })).rejects.toThrow(/bad\.txt is not valid UTF-8/);
       await expect(tokenizeFiles(tok, join(dir, 'missing.txt'))).rejects.toThrow(/missing\.txt does not exist/);
       await expect(tokenizeFiles(tok, '*.md', { cwd: dir })).rejects.toThrow(/\*\.md matches no file/);
     } finally {

@@ -1,7 +1,9 @@
-// Tokenizing on several cores: documents (texts or files) are sent in batches of about 1 MB to worker threads,
-// each with its own copy of the tokenizer, and the results are put back in document order, so the corpus is
-// identical to tokenizeCorpus's (same split, SFT mix, fingerprint) for any number of workers.
+// Tokenizing on several cores: documents (texts or files) go in batches of about 1 MB to worker threads, each
+// with its own copy of the tokenizer, and to this thread while the workers are busy or still starting; results
+// are put back in document order, so the corpus is identical to tokenizeCorpus's (same split, SFT mix,
+// fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
@@ -15,7 +17,10 @@ import { nodeHashParts } from './data-shards.js';
 import { expandGlobs } from './data-files.js';
 
 export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
-  /** Worker threads (default: min(2, available cores)); 1 still tokenizes in one worker thread. */
+  /**
+   * Threads that tokenize (default: min(2, available cores)), this one included: `workers: 2` is this thread plus
+   * one worker thread; 1 tokenizes here only.
+   */
   workers?: number;
   /** Characters (texts) or bytes (files) per batch sent to a worker (default 1 MiB). */
   batchChars?: number;
@@ -38,58 +43,47 @@ function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
 interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array }
 type Batch = { texts: string[] } | { files: string[] };
 
-/** A pool of tokenizing workers processing batches in order of submission. */
-class TokenizePool {
-  private workers: Worker[] = [];
-  private idle: Worker[] = [];
-  private waiting: Array<() => void> = [];
-  private failed: Error | null = null;
+/** One tokenizing worker thread; it answers batches in the order they were posted. */
+class TokenizeWorker {
+  private pending: Array<{ res: (r: BatchResult) => void; rej: (e: Error) => void }> = [];
+  private failure: Error | null = null;
 
-  private constructor() {}
-
-  static async start(tokenizer: Tokenizer, n: number): Promise<TokenizePool> {
-    const pool = new TokenizePool();
-    const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec: tokenizerSpec(tokenizer), fingerprint: tokenizer.fingerprint };
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(DATA_WORKER_SOURCE, { eval: true, workerData });
-      pool.workers.push(w);
-      ready.push(new Promise((res, rej) => {
-        w.once('message', (m) => (m.type === 'ready' ? res() : rej(new Error(`tokenize worker: ${m.message}`))));
-        w.once('error', rej);
-      }));
-    }
-    try { await Promise.all(ready); } catch (e) { await pool.close(); throw e; }
-    pool.idle = [...pool.workers];
-    return pool;
+  private constructor(private readonly w: Worker) {
+    w.on('message', (m: { type: string; message?: string } & BatchResult) => {
+      const p = this.pending.shift();
+      if (!p) return;
+      if (m.type === 'done') p.res(m); else p.rej(new Error(`tokenizeCorpus: ${m.message}`));
+    });
+    w.on('error', (e) => this.fail(e));
+    w.on('exit', (code) => this.fail(new Error(`tokenizeCorpus: a tokenizing worker exited with code ${code}`)));
   }
 
-  async run(batch: Batch): Promise<BatchResult> {
-    if (this.failed) throw this.failed;
-    while (this.idle.length === 0) await new Promise<void>((res) => this.waiting.push(res));
-    const w = this.idle.pop()!;
-    try {
-      return await new Promise<BatchResult>((res, rej) => {
-        const onMessage = (m: { type: string; message?: string } & BatchResult) => {
-          w.off('error', onError);
-          if (m.type === 'done') res(m); else rej(new Error(`tokenizeCorpus: ${m.message}`));
-        };
-        const onError = (e: Error) => { w.off('message', onMessage); rej(e); };
-        w.once('message', onMessage);
-        w.once('error', onError);
-        w.postMessage({ id: 0, ...batch });
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.splice(0)) p.rej(this.failure);
+  }
+
+  static start(workerData: unknown): Promise<TokenizeWorker> {
+    const w = new Worker(DATA_WORKER_SOURCE, { eval: true, workerData });
+    return new Promise((res, rej) => {
+      w.once('message', (m) => {
+        if (m.type === 'ready') res(new TokenizeWorker(w));
+        else { void w.terminate(); rej(new Error(`tokenize worker: ${m.message}`)); }
       });
-    } catch (e) {
-      this.failed = e as Error;
-      throw e;
-    } finally {
-      this.idle.push(w);
-      this.waiting.shift()?.();
-    }
+      w.once('error', rej);
+    });
+  }
+
+  get inFlight(): number { return this.pending.length; }
+
+  run(batch: Batch): Promise<BatchResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((res, rej) => { this.pending.push({ res, rej }); this.w.postMessage(batch); });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.w.removeAllListeners('exit');
+    await this.w.terminate();
   }
 }
 
@@ -99,26 +93,75 @@ function checkWorkers(n: number | undefined): number {
   return workers;
 }
 
-/** Feed batches to the pool (at most 2 per worker in flight) and append results to `docs` in order. */
-async function tokenizeBatches(pool: TokenizePool, workers: number, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds): Promise<void> {
-  const inFlight: Promise<BatchResult>[] = [];
-  const drainOne = async () => {
-    const r = await inFlight.shift()!;
-    let o = 0;
-    for (let i = 0; i < r.lengths.length; i++) { docs.push(r.ids.subarray(o, o + r.lengths[i]), r.chars[i]); o += r.lengths[i]; }
+/** Encode one batch on this thread (what a worker does). */
+function encodeHere(tokenizer: Tokenizer, batch: Batch, readText: (file: string) => string): BatchResult {
+  const list = 'texts' in batch ? batch.texts : batch.files;
+  const parts: Uint32Array[] = [];
+  const lengths = new Int32Array(list.length);
+  const chars = new Float64Array(list.length);
+  let total = 0;
+  list.forEach((item, i) => {
+    const text = 'texts' in batch ? item : readText(item);
+    const ids = tokenizer.encode(text);
+    parts.push(ids);
+    lengths[i] = ids.length;
+    chars[i] = text.length;
+    total += ids.length;
+  });
+  const ids = new Uint32Array(total);
+  let o = 0;
+  for (const p of parts) { ids.set(p, o); o += p.length; }
+  return { ids, lengths, chars };
+}
+
+/**
+ * Tokenize batches on `threads` threads: this one plus threads - 1 workers (started while this thread already
+ * tokenizes). Each worker holds up to two batches, so it never waits while this thread encodes one; results are
+ * appended to `docs` in batch order.
+ */
+async function tokenizeBatches(
+  tokenizer: Tokenizer, threads: number, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds,
+  readText: (file: string) => string,
+): Promise<void> {
+  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec: tokenizerSpec(tokenizer), fingerprint: tokenizer.fingerprint };
+  const workers: TokenizeWorker[] = [];
+  const starting = Array.from({ length: threads - 1 }, () => TokenizeWorker.start(workerData).then((w) => { workers.push(w); return w; }));
+  starting.forEach((p) => p.catch(() => {}));
+  const results: Array<Promise<BatchResult> | BatchResult> = [];
+  let next = 0; // next result to append
+  const drainReady = async (all: boolean) => {
+    while (next < results.length) {
+      const r = results[next];
+      if (r instanceof Promise && !all) break;
+      const res = await r;
+      let o = 0;
+      for (let i = 0; i < res.lengths.length; i++) { docs.push(res.ids.subarray(o, o + res.lengths[i]), res.chars[i]); o += res.lengths[i]; }
+      results[next++] = EMPTY;
+    }
   };
   try {
     for await (const b of batches as AsyncIterable<Batch>) {
-      const p = pool.run(b);
-      p.catch(() => {}); // observed when drained; keeps an early rejection from being "unhandled"
-      inFlight.push(p);
-      if (inFlight.length >= 2 * workers) await drainOne();
+      await new Promise<void>((res) => setImmediate(res)); // let worker messages and starts through
+      const w = workers.filter((x) => x.inFlight < 2).sort((a, c) => a.inFlight - c.inFlight)[0];
+      if (w) {
+        const p = w.run(b);
+        const k = results.length;
+        results.push(p);
+        p.then((r) => { if (k >= next) results[k] = r; }, () => {});
+      } else {
+        results.push(encodeHere(tokenizer, b, readText));
+      }
+      await drainReady(false);
     }
-    while (inFlight.length) await drainOne();
+    await drainReady(true);
+    await Promise.all(starting);
   } finally {
-    await Promise.allSettled(inFlight);
+    const started = await Promise.allSettled(starting);
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
   }
 }
+
+const EMPTY: BatchResult = { ids: new Uint32Array(0), lengths: new Int32Array(0), chars: new Float64Array(0) };
 
 async function* textBatches(texts: CorpusInput, batchChars: number): AsyncGenerator<Batch> {
   if (typeof texts === 'string') { yield { texts: [texts] }; return; }
@@ -152,12 +195,7 @@ export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: Corpus
     throw new TypeError('tokenizeCorpus: texts must be a string, an array or iterable of strings, or an async iterable of strings');
   }
   const docs = new DocumentIds();
-  const pool = await TokenizePool.start(tokenizer, workers);
-  try {
-    await tokenizeBatches(pool, workers, textBatches(texts, batchChars), docs);
-  } finally {
-    await pool.close();
-  }
+  await tokenizeBatches(tokenizer, workers, textBatches(texts, batchChars), docs, readTextFileSync);
   return assembleCorpus(tokenizer, docs, await encodeSft(tokenizer, opts, o), o, nodeHashParts);
 }
 
@@ -179,11 +217,15 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
   });
   if (cur.length) batches.push({ files: cur });
   const docs = new DocumentIds();
-  const pool = await TokenizePool.start(tokenizer, workers);
-  try {
-    await tokenizeBatches(pool, workers, batches, docs);
-  } finally {
-    await pool.close();
-  }
+  await tokenizeBatches(tokenizer, workers, batches, docs, readTextFileSync);
   return assembleCorpus(tokenizer, docs, await encodeSft(tokenizer, opts, o), o, nodeHashParts);
+}
+
+/** A file's UTF-8 text for this thread's batches (the worker does the same): BOM dropped, invalid UTF-8 an error. */
+function readTextFileSync(file: string): string {
+  let bytes: Buffer;
+  try { bytes = readFileSync(file); } catch (e) { throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+  let text: string;
+  try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { throw new Error(`${file} is not valid UTF-8`); }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -45,8 +45,16 @@ for e in m['shards']['train']:
     out.extend(int(x) for x in ids)
     mask = np.memmap(d + '/' + e['mask'], dtype=np.uint8, mode='r', offset=1024, shape=(n,))
     assert mask.min() >= 0 and mask.max() <= 1
-print(json.dumps({'n': len(out), 'sum': sum(out), 'head': out[:50], 'tail': out[-50:]}))`;
-      let py: { n: number; sum: number; head: number[]; tail: number[] } | null = null;
+# the corpus fingerprint is SHA-256 of a header and the shard bodies as stored (ids, then masks)
+import hashlib
+body = lambda f: open(d + '/' + f, 'rb').read()[1024:]
+tr, va = m['shards']['train'], m['shards']['val']
+nt, nv = sum(e['tokens'] for e in tr), sum(e['tokens'] for e in va)
+h = hashlib.sha256(f"glyphlm-corpus/1 vocab={m['vocabSize']} train={nt} val={nv} masks=1\\n".encode())
+for part in [[e['file'] for e in tr], [e['file'] for e in va], [e['mask'] for e in tr], [e['mask'] for e in va]]:
+    for f in part: h.update(body(f))
+print(json.dumps({'n': len(out), 'sum': sum(out), 'head': out[:50], 'tail': out[-50:], 'fingerprint': h.hexdigest()}))`;
+      let py: { n: number; sum: number; head: number[]; tail: number[]; fingerprint: string } | null = null;
       try {
         py = JSON.parse(execFileSync('python3', ['-c', script, dir], { encoding: 'utf8' }));
       } catch (e) {
@@ -59,6 +67,7 @@ print(json.dumps({'n': len(out), 'sum': sum(out), 'head': out[:50], 'tail': out[
         expect(py.sum).toBe(data.train.reduce((a, b) => a + b, 0));
         expect(py.head).toEqual(Array.from(data.train.subarray(0, 50)));
         expect(py.tail).toEqual(Array.from(data.train.subarray(-50)));
+        expect(py.fingerprint).toBe(data.meta.fingerprint);
       }
     } finally {
       rmSync(root, { recursive: true, force: true });
