@@ -242,12 +242,18 @@ export async function compareArms(options: CompareArmsOptions): Promise<Experime
 
 /** A frozen arm's table after training must be its matrix, bit for bit. */
 async function checkFrozenTable(model: GPT, arm: ResolvedArm): Promise<void> {
-  const now = (await model.stateDict()).get('tok_embedding.weight')!.data;
   const want = arm.table!.data;
-  const a = new Uint32Array(now.buffer, now.byteOffset, now.length), b = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  for (let i = 0; i < b.length; i++) {
-    if (a[i] !== b[i]) throw new Error(`compareArms: arm '${arm.name}': the frozen table changed during training (value ${i}); this is a bug`);
+  const b = new Uint32Array(want.buffer, want.byteOffset, want.length);
+  let off = 0;
+  for (const part of model.embedding.parts) { // row shards of the table, in order
+    const now = (await part.data()) as Float32Array;
+    const a = new Uint32Array(now.buffer, now.byteOffset, now.length);
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b[off + i]) throw new Error(`compareArms: arm '${arm.name}': the frozen table changed during training (value ${off + i}); this is a bug`);
+    }
+    off += a.length;
   }
+  if (off !== b.length) throw new Error(`compareArms: arm '${arm.name}': the model's table has ${off} values, the matrix ${b.length}`);
 }
 
 /** The result table of the recorded runs of `armNames` x `seeds`. */
