@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { useBackend, type EmbeddingMatrix } from '@glyphlm/transformer-core';
 import { readSafetensors } from '@glyphlm/tensor-io';
 import type { CorpusData } from '../data/types.js';
+import { memoryStorage } from '../train/storage.js';
 import { compareArms, ExperimentAbortedError, type CompareArmsOptions, type ExperimentProgress, type ExperimentResult } from './compare.js';
 import { summarize } from './stats.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
@@ -158,6 +159,17 @@ describe('compareArms', () => {
     await expect(compareArms({ ...base(refDir), lr: -1 })).rejects.toThrow(/train: lr: must be a finite number > 0/);
     await expect(compareArms({ ...base(refDir), baseline: 'nope' })).rejects.toThrow(/baseline: 'nope' is not one of the arms/);
     expect(existsSync(join(refDir, 'experiment.json'))).toBe(true);
+  });
+
+  it('keeps an experiment in a storage object (browsers): run checkpoints under <arm>/seed-<s>, then skips', async () => {
+    const storage = memoryStorage('mem');
+    const opts = { ...base(undefined), arms: { frozen: glyph, trainable: 'trainable' as const }, seeds: [4], steps: 2, evalEvery: 0, checkpointEvery: 1, dir: storage };
+    const first = await compareArms(opts);
+    expect([...storage.files.keys()].filter((k) => k.endsWith('latest.json')).sort()).toEqual(['frozen/seed-4/latest.json', 'trainable/seed-4/latest.json']);
+    expect(JSON.parse(new TextDecoder().decode(storage.files.get('experiment.json'))).runs.trainable['4'].finalValLoss).toBe(first.arms.trainable.runs[0].finalValLoss);
+    const events: ExperimentProgress[] = [];
+    expect(await compareArms({ ...opts, onProgress: (e) => events.push(e) })).toEqual(first);
+    expect(events.map((e) => e.type)).toEqual(['run-done', 'run-done']);
   });
 
   it('with one seed and no dir: no CI, said so; baseline differences', async () => {
