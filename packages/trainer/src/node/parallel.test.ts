@@ -252,6 +252,22 @@ describe('createWorkerEngine', () => {
     model.dispose();
   });
 
+  it('applies dropout per block from the step seeds, reproducibly', async () => {
+    const steps = makeSteps(16, 2, 2, 4);
+    const run = async (dropout: number) => {
+      const model = createModel(cfg, { embedding: 'trainable', seed: 10 });
+      const engine = await createWorkerEngine(model, { workers: 2 });
+      const out: number[] = [];
+      for (const [i, micro] of steps.entries()) out.push((await engine.step({ micro, lr: LR, gradClip: 1, dropout, dropoutSeeds: [7 + i, 100 + i] })).loss);
+      await engine.dispose();
+      model.dispose();
+      return out;
+    };
+    const [a, b, none] = [await run(0.2), await run(0.2), await run(0)];
+    expect(a).toEqual(b);
+    expect(a[0]).not.toBe(none[0]);
+  });
+
   it('evalLoss is the token-weighted mean over the batches, split across threads', async () => {
     const batches = makeSteps(13, 1, 3, 3)[0];
     const model = createModel(cfg, { embedding: 'trainable', seed: 5 });
