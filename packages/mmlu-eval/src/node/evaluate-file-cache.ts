@@ -25,6 +25,11 @@ export interface FileRequestStore extends RequestStore {
   readonly cutBytes: number;
 }
 
+/** A RequestCache whose stores are files. */
+export interface FileRequestCache extends RequestCache {
+  open(fingerprint: string): FileRequestStore;
+}
+
 function readEntries(path: string): { entries: Map<string, unknown>; skipped: number; cutBytes: number } {
   const entries = new Map<string, unknown>();
   if (!existsSync(path)) return { entries, skipped: 0, cutBytes: 0 };
@@ -50,7 +55,7 @@ function readEntries(path: string): { entries: Map<string, unknown>; skipped: nu
 }
 
 /** A request cache in `dir` (created when missing): resumes interrupted evaluations. */
-export function fileRequestCache(dir: string): RequestCache {
+export function fileRequestCache(dir: string): FileRequestCache {
   if (typeof dir !== 'string' || dir === '') throw new Error('fileRequestCache: dir must be a non-empty path');
   return {
     open(fingerprint: string): FileRequestStore {

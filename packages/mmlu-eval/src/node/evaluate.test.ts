@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { fileRequestCache, cacheLine, type FileRequestStore } from './evaluate.js';
+import { fileRequestCache, cacheLine } from './evaluate.js';
 import { loadMMLU } from '../data/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,12 +17,12 @@ const pkg = join(here, '..', '..');
 describe('fileRequestCache', () => {
   it('round-trips entries per model; never opens another model\'s file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmlu-cache-'));
-    const a = fileRequestCache(dir).open('a'.repeat(64)) as FileRequestStore;
+    const a = fileRequestCache(dir).open('a'.repeat(64));
     expect(a.loaded).toBe(0);
     a.put('ll:x:1', -1.25);
     a.put('gen:y:2', ' B');
     a.close?.();
-    const again = fileRequestCache(dir).open('a'.repeat(64)) as FileRequestStore;
+    const again = fileRequestCache(dir).open('a'.repeat(64));
     expect(again.loaded).toBe(2);
     expect(again.get('ll:x:1')).toBe(-1.25);
     expect(again.get('gen:y:2')).toBe(' B');
@@ -40,7 +40,7 @@ describe('fileRequestCache', () => {
     const tampered = cacheLine('k2', -1).replace('"v":-1', '"v":-2');
     const partial = cacheLine('k3', -7).slice(0, 20);
     writeFileSync(path, good + tampered + 'not json\n' + partial);
-    const s = fileRequestCache(dir).open(fp) as FileRequestStore;
+    const s = fileRequestCache(dir).open(fp);
     expect(s.loaded).toBe(1);
     expect(s.skipped).toBe(2);
     expect(s.cutBytes).toBe(20);
@@ -48,7 +48,7 @@ describe('fileRequestCache', () => {
     expect(readFileSync(path, 'utf8')).toBe(good + tampered + 'not json\n');
     s.put('k3', -7);
     s.close?.();
-    expect((fileRequestCache(dir).open(fp) as FileRequestStore).get('k3')).toBe(-7);
+    expect((fileRequestCache(dir).open(fp)).get('k3')).toBe(-7);
   });
 
   it('rejects a fingerprint that is not a safe file name', () => {

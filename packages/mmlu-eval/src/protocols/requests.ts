@@ -94,6 +94,8 @@ export function harnessRequests(tok: Tokenizer, item: McqItem, o: HarnessRequest
   const conts = harnessContinuations(item);
   for (let k = o.shots; k >= 0; k--) {
     const prompt = harnessContext(item, o.dev.slice(0, k), o.description);
+    // a context alone longer than the block cannot fit with any continuation: skip the joint encodings
+    if (k > 0 && tok.encode(prompt).length > o.blockSize) continue;
     const enc = encodeChoices(tok, prompt, conts);
     if (k === 0 || needed(enc.context.length, enc.continuations) <= o.blockSize) return fit(item, prompt, k, enc, o.blockSize, o.truncate);
   }
