@@ -92,7 +92,7 @@ export function filesCorpus(paths: readonly string[], heldOutFraction = 0.05): C
     const text = readFileSync(p, 'utf8');
     const at = Math.floor(text.length * (1 - heldOutFraction));
     const nl = text.indexOf('\n', at);
-    const cut = nl > 0 && nl < text.length - 1 ? nl : at;
+    const cut = nl >= 0 && nl < text.length - 1 ? nl + 1 : at; // the held-out part starts at a line
     const train = text.slice(0, cut), held = text.slice(cut).trim();
     const docs = chunkText(train, 4000);
     documents.push(...docs);

@@ -15,8 +15,9 @@ export function interval(values: number[], what: string): Interval {
 }
 
 /** MMLU of one arm and protocol over seeds: mean accuracy; CI = the union of the per-seed 95 % intervals. */
-export function mmluInterval(runs: SeedRun[], key: MmluProtocolKey): Interval & { invalidRate: number } {
-  const ms = runs.map((r) => r.mmlu[key]);
+export function mmluInterval(runs: SeedRun[], key: MmluProtocolKey): (Interval & { invalidRate: number }) | undefined {
+  const ms = runs.map((r) => r.mmlu[key]).filter((m): m is NonNullable<typeof m> => m !== undefined);
+  if (ms.length === 0) return undefined;
   const mean = ms.reduce((s, m) => s + m.micro, 0) / ms.length;
   return {
     mean,
@@ -34,8 +35,8 @@ export function armStatistics(runs: SeedRun[]): Pick<ArmReport, 'valLoss' | 'val
     const v = runs.map((r) => r.valLossByFrequency?.[k]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
     if (v.length) valLossByFrequency[k] = interval(v, `loss ${k}`);
   }
-  const mmlu = {} as ArmReport['mmlu'];
-  for (const k of MMLU_PROTOCOLS) mmlu[k] = mmluInterval(runs, k);
+  const mmlu: ArmReport['mmlu'] = {};
+  for (const k of MMLU_PROTOCOLS) { const m = mmluInterval(runs, k); if (m) mmlu[k] = m; }
   const perplexity = runs[0].perplexity.map((p) => {
     const losses = runs.map((r) => r.perplexity.find((q) => q.key === p.key)?.loss).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
     const loss = losses.length ? interval(losses, `held-out loss ${p.key}`) : { mean: NaN, ci95: null, n: 0 };
@@ -66,7 +67,7 @@ export function pairedValLoss(byArm: Map<string, SeedRun[]>): PairedReport[] {
 function pooledItems(outDir: string, runs: SeedRun[], key: MmluProtocolKey): { items: EvalResult['items'] } {
   const items: EvalResult['items'] = [];
   for (const r of runs) {
-    const res = JSON.parse(readFileSync(join(outDir, r.mmlu[key].file), 'utf8')) as EvalResult;
+    const res = JSON.parse(readFileSync(join(outDir, r.mmlu[key]!.file), 'utf8')) as EvalResult;
     for (const it of res.items) items.push({ ...it, subject: `${it.subject}#s${r.seed}` });
   }
   return { items };
@@ -77,7 +78,7 @@ export function pairedMmlu(outDir: string, byArm: Map<string, SeedRun[]>): MmluP
   for (const key of ['harness', 'paper-greedy'] as MmluProtocolKey[]) {
     for (const [a, b] of COMPARISONS.slice(0, 3)) {
       const ra = byArm.get(a), rb = byArm.get(b);
-      if (!ra || !rb) continue;
+      if (!ra || !rb || !ra[0].mmlu[key] || !rb[0].mmlu[key]) continue;
       const seeds = ra.map((r) => r.seed).filter((s) => rb.some((q) => q.seed === s));
       const c = compareModels(pooledItems(outDir, ra.filter((r) => seeds.includes(r.seed)), key), pooledItems(outDir, rb.filter((r) => seeds.includes(r.seed)), key));
       out.push({ protocol: key, a, b, n: c.n, accA: c.accA, accB: c.accB, diff: c.diff, ci95: c.ci95, mcnemarP: c.mcnemarP });

@@ -13,14 +13,15 @@ import { UsageError } from '../cli/errors.js';
 import { writeAtomic } from '../cli/files.js';
 import { createProgress, type Progress } from '../cli/progress.js';
 import { writeReportFiles } from '../report/write.js';
-import type { ArmReport, ExperimentReport, SeedRun } from '../report/types.js';
+import type { ArmReport, Calibration, ExperimentReport, SeedRun } from '../report/types.js';
 import { verdict } from '../report/verdict.js';
 import { armStatistics, pairedMmlu, pairedValLoss } from './aggregate.js';
 import { estimateTraining, humanDuration } from './estimate.js';
 import { PROTOCOL_LABELS } from './mmlu.js';
 import { resolveExperiment, type ExperimentFlags, type ResolvedExperiment } from './options.js';
 import { ARM_LABELS, GLYPH_RECIPE, prepareExperiment, type Prepared } from './prepare.js';
-import type { ArmName } from './presets.js';
+import { scheduleFor, type ArmName, type Preset } from './presets.js';
+import { calibrate } from './calibrate.js';
 import { runArmSeed } from './run-arm.js';
 import { selectItems } from '@glyphlm/mmlu-eval';
 
@@ -44,6 +45,8 @@ interface StateFile {
   exp: ResolvedExperiment;
   command: string;
   timing: { prepareSeconds: number; trainSeconds: number; evalSeconds: number; wallSeconds: number };
+  /** The time-budget calibration (kept so --resume trains the same steps). */
+  calibration?: Calibration;
 }
 
 function sameSettings(a: ResolvedExperiment, b: ResolvedExperiment): string | null {
@@ -82,11 +85,11 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
     const given = flags.preset !== 'laptop' || flags.steps !== undefined || flags.seeds !== undefined || flags.arms !== undefined || flags.corpus !== undefined || flags.workers !== undefined;
     if (!given) exp = { ...stored, name: exp.name };
   }
-  const p = exp.preset;
-  if (p.name === 'paper-335m') return estimateOnly(exp, outDir, io);
+  if (exp.preset.name === 'paper-335m') return estimateOnly(exp, outDir, io);
   const { state } = await checkFolder(outDir, exp, flags);
   const timing = state?.timing ?? { prepareSeconds: 0, trainSeconds: 0, evalSeconds: 0, wallSeconds: 0 };
-  const saveState = () => writeAtomic(join(outDir, STATE_FILE), JSON.stringify({ schema: 'glyphlm.experiment.state/1', exp, command: state?.command ?? command, timing } satisfies StateFile, null, 2));
+  let calibration = state?.calibration;
+  const saveState = () => writeAtomic(join(outDir, STATE_FILE), JSON.stringify({ schema: 'glyphlm.experiment.state/1', exp, command: state?.command ?? command, timing, calibration } satisfies StateFile, null, 2));
   await saveState();
   const log = (s: string) => io.err(`${s}\n`);
   const backend = await useBackend('auto');
@@ -94,6 +97,13 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
   const prep = await prepareExperiment(exp, outDir, log);
   timing.prepareSeconds += (performance.now() - t0) / 1000;
   await saveState();
+  // the effective preset: the budget's calibrated steps (measured once, stored for --resume)
+  const p = structuredClone(exp.preset);
+  if (p.budgetMinutes !== undefined) {
+    calibration ??= await calibrate(p, prep, (performance.now() - wall0) / 1000, log);
+    p.train = scheduleFor(p.train, calibration.steps);
+    await saveState();
+  }
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -131,7 +141,7 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
   }
   timing.wallSeconds += (performance.now() - wall0) / 1000;
   await saveState();
-  const report = await buildReport(exp, outDir, prep, byArm, { backend, timing, resumed: state !== null, command: state?.command ?? command });
+  const report = await buildReport(exp, p, outDir, prep, byArm, { backend, timing, resumed: state !== null, command: state?.command ?? command, calibration });
   await writeReportFiles(outDir, report);
   io.out(`${join(outDir, 'report.html')}\n`);
   for (const v of report.verdict) io.out(`- ${v}\n`);
@@ -150,6 +160,7 @@ function estimateOnly(exp: ResolvedExperiment, outDir: string, io: ExperimentIO)
 }
 
 interface ReportContext {
+  calibration: Calibration | undefined;
   backend: string;
   timing: StateFile['timing'];
   resumed: boolean;
@@ -178,8 +189,7 @@ async function glyphSection(prep: Prepared, outDir: string): Promise<ExperimentR
   };
 }
 
-async function buildReport(exp: ResolvedExperiment, outDir: string, prep: Prepared, byArm: Map<string, SeedRun[]>, ctx: ReportContext): Promise<ExperimentReport> {
-  const p = exp.preset;
+async function buildReport(exp: ResolvedExperiment, p: Preset, outDir: string, prep: Prepared, byArm: Map<string, SeedRun[]>, ctx: ReportContext): Promise<ExperimentReport> {
   const arms: ArmReport[] = [];
   for (const [name, arm] of prep.arms) {
     const runs = byArm.get(name)!;
@@ -216,11 +226,12 @@ async function buildReport(exp: ResolvedExperiment, outDir: string, prep: Prepar
         sft: prep.data.meta.sft ? { source: `MMLU val split (${prep.sftExamples} items, paper prompt format; the test split is never trained on)`, examples: prep.data.meta.sft.examples, tokens: prep.data.meta.sft.tokens, ratio: prep.data.meta.sft.ratio } : null,
         fingerprint: String(prep.data.meta.fingerprint),
       },
-      training: { ...p.train, workers: p.workers },
+      training: { ...p.train, workers: p.workers, finalEvalBatches: p.finalEvalBatches },
+      budget: p.budgetMinutes !== undefined && ctx.calibration ? { minutes: p.budgetMinutes, calibration: ctx.calibration } : null,
       seeds: p.seeds,
       arms: [...prep.arms.keys()],
       tokensPerRun: arms[0]?.seeds[0]?.tokensSeen ?? 0,
-      mmlu: { source: prep.mmlu.source, split: p.mmlu.split, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items, protocols: { ...PROTOCOL_LABELS } },
+      mmlu: { source: prep.mmlu.source, split: p.mmlu.split, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items, protocols: Object.fromEntries(p.mmlu.protocols.map((k) => [k, PROTOCOL_LABELS[k]])) },
       glyph: {
         recipe: GLYPH_RECIPE, font: prep.glyphFont, components: p.model.nEmbed, tableRows: prep.glyph.rows,
         frozenTableEqualsGlyphMatrix: frozenRuns.length > 0 && frozenRuns.every((r) => r.tableHashAfter === glyphHash),

@@ -25,8 +25,8 @@ export interface MmluRunOptions {
   onProgress?: (protocol: MmluProtocolKey, done: number, total: number) => void;
 }
 
-/** The four evaluations of one model. */
-export async function evaluateMmlu(model: GPT, tok: Tokenizer, o: MmluRunOptions): Promise<Record<MmluProtocolKey, EvalResult>> {
+/** The preset's evaluations of one model. */
+export async function evaluateMmlu(model: GPT, tok: Tokenizer, o: MmluRunOptions): Promise<Partial<Record<MmluProtocolKey, EvalResult>>> {
   const base = {
     split: o.preset.split,
     subjects: o.preset.subjects ?? o.mmlu.subjects,
@@ -34,12 +34,13 @@ export async function evaluateMmlu(model: GPT, tok: Tokenizer, o: MmluRunOptions
     modelName: o.modelName,
   };
   const progress = (k: MmluProtocolKey) => (p: { done: number; total: number }) => o.onProgress?.(k, p.done, p.total);
-  const out = {} as Record<MmluProtocolKey, EvalResult>;
-  out.harness = await evaluate(model, tok, o.mmlu, { ...base, protocol: 'harness', shots: o.preset.harnessShots, onProgress: progress('harness') });
-  out['paper-greedy'] = await evaluate(model, tok, o.mmlu, { ...base, protocol: 'paper', runs: 1, temperature: 0, onProgress: progress('paper-greedy') });
-  out['paper-greedy-nonspace'] = await evaluate(model, tok, o.mmlu, { ...base, protocol: 'paper', runs: 1, temperature: 0, firstNonSpace: true, onProgress: progress('paper-greedy-nonspace') });
-  out['paper-sampled'] = await evaluate(model, tok, o.mmlu, {
-    ...base, protocol: 'paper', runs: o.preset.paperRuns, temperature: o.preset.temperature, seed: o.seed, onProgress: progress('paper-sampled'),
-  });
+  const out: Partial<Record<MmluProtocolKey, EvalResult>> = {};
+  for (const k of o.preset.protocols) {
+    const opts = k === 'harness' ? { protocol: 'harness' as const, shots: o.preset.harnessShots }
+      : k === 'paper-greedy' ? { protocol: 'paper' as const, runs: 1, temperature: 0 }
+        : k === 'paper-greedy-nonspace' ? { protocol: 'paper' as const, runs: 1, temperature: 0, firstNonSpace: true }
+          : { protocol: 'paper' as const, runs: o.preset.paperRuns, temperature: o.preset.temperature, seed: o.seed };
+    out[k] = await evaluate(model, tok, o.mmlu, { ...base, ...opts, onProgress: progress(k) });
+  }
   return out;
 }

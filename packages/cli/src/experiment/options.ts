@@ -4,11 +4,13 @@ import { resolve } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { requireFile } from '../cli/files.js';
 import { resolveTokenizer } from '../cli/tokenizer.js';
-import { ARM_NAMES, PRESETS, PRESET_NAMES, type ArmName, type Preset, type PresetName } from './presets.js';
+import { ARM_NAMES, PRESETS, PRESET_NAMES, scheduleFor, type ArmName, type Preset, type PresetName } from './presets.js';
 
 export interface ExperimentFlags {
   preset: string;
   steps?: number;
+  /** Minutes for the whole run (the steps are sized to fit); ignored with --steps. */
+  budget?: number;
   seeds?: number[];
   arms?: string[];
   corpus?: string[];
@@ -34,11 +36,10 @@ export function resolveExperiment(flags: ExperimentFlags): { exp: ResolvedExperi
   if (!PRESET_NAMES.includes(flags.preset as PresetName)) throw new UsageError(`unknown preset '${flags.preset}' (use ${PRESET_NAMES.join(', ')})`);
   const base = PRESETS[flags.preset as PresetName];
   const preset: Preset = structuredClone(base);
+  if (flags.budget !== undefined) preset.budgetMinutes = flags.budget;
   if (flags.steps !== undefined) {
-    preset.train.steps = flags.steps;
-    preset.train.warmupSteps = Math.min(preset.train.warmupSteps, Math.max(0, Math.floor(flags.steps / 10)));
-    preset.train.evalEvery = Math.max(1, Math.min(preset.train.evalEvery, Math.ceil(flags.steps / 4)));
-    preset.train.checkpointEvery = Math.max(1, Math.min(preset.train.checkpointEvery, Math.ceil(flags.steps / 4)));
+    preset.train = scheduleFor(preset.train, flags.steps);
+    delete preset.budgetMinutes;
   }
   if (flags.seeds !== undefined) {
     if (flags.seeds.length === 0) throw new UsageError('--seeds: give at least one seed');

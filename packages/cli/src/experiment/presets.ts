@@ -11,6 +11,13 @@ export type ArmName = (typeof ARM_NAMES)[number];
 export interface Preset {
   name: PresetName;
   summary: string;
+  /**
+   * Wall-clock budget of the whole experiment in minutes: before training, a short calibration run measures this
+   * machine's step time and evaluation cost and sets `train.steps` so every arm x seed fits (`--steps` overrides).
+   */
+  budgetMinutes?: number;
+  /** Validation batches of the final (reported) validation loss, split by token frequency. */
+  finalEvalBatches: number;
   model: { nEmbed: number; dModel: number; nLayer: number; nHead: number; blockSize: number; dropout: number };
   train: {
     steps: number; batchSize: number; gradAccumSteps: number; lr: number; minLr: number; warmupSteps: number;
@@ -27,6 +34,8 @@ export interface Preset {
     subjects?: string[];
     limitPerSubject: number;
     harnessShots: number;
+    /** Protocols evaluated (see experiment/mmlu.ts). */
+    protocols: Array<'harness' | 'paper-greedy' | 'paper-greedy-nonspace' | 'paper-sampled'>;
     /** Sampled runs of the paper protocol (besides the greedy run). */
     paperRuns: number;
     temperature: number;
@@ -43,6 +52,7 @@ export const PRESETS: Record<PresetName, Preset> = {
   tiny: {
     name: 'tiny',
     summary: 'seconds: a smoke test of the whole path (1 layer, d 32), not a result',
+    finalEvalBatches: 2,
     model: { nEmbed: 32, dModel: 32, nLayer: 1, nHead: 2, blockSize: 32, dropout: 0 },
     train: { steps: 12, batchSize: 4, gradAccumSteps: 1, lr: 3e-3, minLr: 3e-4, warmupSteps: 2, weightDecay: 0.1, gradClip: 1, evalEvery: 6, evalBatches: 2, checkpointEvery: 4 },
     seeds: [1, 2],
@@ -50,27 +60,30 @@ export const PRESETS: Record<PresetName, Preset> = {
     workers: 1,
     compact: true,
     corpus: { shakespeareChars: 60_000, udhrCodes: ['eng', 'rus', 'arb', 'jpn'], valFraction: 0.1, sftRatio: 0.1 },
-    mmlu: { split: 'test', subjects: ['astronomy', 'marketing'], limitPerSubject: 3, harnessShots: 5, paperRuns: 2, temperature: 1 },
+    mmlu: { split: 'test', subjects: ['astronomy', 'marketing'], limitPerSubject: 3, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-greedy-nonspace', 'paper-sampled'], paperRuns: 2, temperature: 1 },
     perplexityTokens: 64,
     samples: { prompts: SAMPLE_PROMPTS.slice(0, 2), maxNewTokens: 8 },
   },
   laptop: {
     name: 'laptop',
-    summary: 'the default: 4 layers, d 256, 256-component glyph table, compact vocabulary, 2 seeds, <= 15 minutes on 2 cores',
+    summary: 'the default: 4 layers, d 256, 256-component glyph table, compact vocabulary, 4 arms x 2 seeds, steps sized to finish in 15 minutes on this machine',
+    budgetMinutes: 15,
+    finalEvalBatches: 16,
     model: { nEmbed: 256, dModel: 256, nLayer: 4, nHead: 4, blockSize: 128, dropout: 0 },
-    train: { steps: 300, batchSize: 16, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 20, weightDecay: 0.1, gradClip: 1, evalEvery: 50, evalBatches: 8, checkpointEvery: 50 },
+    train: { steps: 120, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 20, evalBatches: 4, checkpointEvery: 15 },
     seeds: [1, 2],
     arms: [...ARM_NAMES],
     workers: 2,
     compact: true,
     corpus: { valFraction: 0.1, sftRatio: 0.1 },
-    mmlu: { split: 'test', limitPerSubject: 2, harnessShots: 5, paperRuns: 3, temperature: 1 },
-    perplexityTokens: 512,
-    samples: { prompts: SAMPLE_PROMPTS, maxNewTokens: 48 },
+    mmlu: { split: 'test', limitPerSubject: 1, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-sampled'], paperRuns: 3, temperature: 1 },
+    perplexityTokens: 256,
+    samples: { prompts: SAMPLE_PROMPTS.slice(0, 2), maxNewTokens: 32 },
   },
   desktop: {
     name: 'desktop',
     summary: 'an hour or more: 6 layers, d 384, context 256, 3 seeds, more MMLU items',
+    finalEvalBatches: 32,
     model: { nEmbed: 384, dModel: 384, nLayer: 6, nHead: 6, blockSize: 256, dropout: 0 },
     train: { steps: 3000, batchSize: 16, gradAccumSteps: 1, lr: 1e-3, minLr: 1e-4, warmupSteps: 100, weightDecay: 0.1, gradClip: 1, evalEvery: 250, evalBatches: 16, checkpointEvery: 250 },
     seeds: [1, 2, 3],
@@ -78,13 +91,14 @@ export const PRESETS: Record<PresetName, Preset> = {
     workers: 2,
     compact: false,
     corpus: { valFraction: 0.1, sftRatio: 0.1 },
-    mmlu: { split: 'test', limitPerSubject: 10, harnessShots: 5, paperRuns: 5, temperature: 1 },
+    mmlu: { split: 'test', limitPerSubject: 10, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-greedy-nonspace', 'paper-sampled'], paperRuns: 5, temperature: 1 },
     perplexityTokens: 2048,
     samples: { prompts: SAMPLE_PROMPTS, maxNewTokens: 64 },
   },
   'paper-335m': {
     name: 'paper-335m',
     summary: "the paper's 16 x 1024 model (335M parameters, context 1024): GPU work; on a CPU this prints the estimate and the PyTorch path",
+    finalEvalBatches: 64,
     model: { nEmbed: 1024, dModel: 1024, nLayer: 16, nHead: 32, blockSize: 1024, dropout: 0 },
     train: { steps: 100_000, batchSize: 32, gradAccumSteps: 1, lr: 3e-4, minLr: 3e-5, warmupSteps: 2000, weightDecay: 0.1, gradClip: 1, evalEvery: 1000, evalBatches: 20, checkpointEvery: 1000 },
     seeds: [1, 2],
@@ -92,8 +106,19 @@ export const PRESETS: Record<PresetName, Preset> = {
     workers: 2,
     compact: false,
     corpus: { valFraction: 0.01, sftRatio: 0.1 },
-    mmlu: { split: 'test', limitPerSubject: 1_000_000, harnessShots: 5, paperRuns: 5, temperature: 1 },
+    mmlu: { split: 'test', limitPerSubject: 1_000_000, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-greedy-nonspace', 'paper-sampled'], paperRuns: 5, temperature: 1 },
     perplexityTokens: 8192,
     samples: { prompts: SAMPLE_PROMPTS, maxNewTokens: 64 },
   },
 };
+
+/** The schedule that goes with `steps`: warmup 5 % of the run, about 6 validation points and 8 checkpoints. */
+export function scheduleFor(train: Preset['train'], steps: number): Preset['train'] {
+  return {
+    ...train,
+    steps,
+    warmupSteps: Math.max(1, Math.round(steps * 0.05)),
+    evalEvery: Math.max(1, Math.ceil(steps / 6)),
+    checkpointEvery: Math.max(1, Math.ceil(steps / 8)),
+  };
+}

@@ -9,8 +9,8 @@ import { createArmModel, rowOffset, tableHash, train, valLossByFrequency, type R
 import { saveCheckpoint, type GPT } from '@glyphlm/transformer-core';
 import { writeAtomic } from '../cli/files.js';
 import type { Progress } from '../cli/progress.js';
-import type { SeedRun, MmluSummary } from '../report/types.js';
-import { evaluateMmlu, MMLU_PROTOCOLS } from './mmlu.js';
+import type { SeedRun } from '../report/types.js';
+import { evaluateMmlu } from './mmlu.js';
 import { perplexityByScript } from './perplexity.js';
 import type { Prepared } from './prepare.js';
 import type { ArmName, Preset } from './presets.js';
@@ -73,22 +73,22 @@ export async function runArmSeed(ctx: ArmRunContext, armName: ArmName, arm: Reso
     if (res.resumedFrom > 0) ctx.log(`${armName} s${seed}: resumed from step ${res.resumedFrom}`);
     const e0 = performance.now();
     const last = res.history[res.history.length - 1];
-    const finalVal = [...res.history].reverse().find((h) => h.valLoss !== undefined)?.valLoss ?? NaN;
-    const freq = await valLossByFrequency(model, prep.data, { blockSize: p.model.blockSize, batches: t.evalBatches, batchSize: t.batchSize, seed });
+    const curveVal = [...res.history].reverse().find((h) => h.valLoss !== undefined)?.valLoss ?? NaN;
+    const freq = await valLossByFrequency(model, prep.data, { blockSize: p.model.blockSize, batches: p.finalEvalBatches, batchSize: t.batchSize, seed });
     const byFreq: Record<string, number> = {};
     for (const b of freq.byInput) if (b.loss !== null) byFreq[`input seen ${b.name}×`] = b.loss;
     for (const b of freq.byTarget) if (b.loss !== null) byFreq[`target seen ${b.name}×`] = b.loss;
     const perplexity = await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);
-    const evalBar = ctx.progress(`${armName} s${seed} MMLU`, MMLU_PROTOCOLS.length);
+    const evalBar = ctx.progress(`${armName} s${seed} MMLU`, p.mmlu.protocols.length);
     let doneP = 0;
     const results = await evaluateMmlu(model, prep.tokenizer, {
       mmlu: prep.mmlu, preset: p.mmlu, seed, modelName: `${armName}-s${seed}`,
       onProgress: (k, d, n) => { if (d === n) evalBar.update({ done: ++doneP, info: k }); },
     });
     evalBar.stop();
-    const mmlu = {} as Record<(typeof MMLU_PROTOCOLS)[number], MmluSummary>;
-    for (const k of MMLU_PROTOCOLS) {
-      const r = results[k];
+    const mmlu: SeedRun['mmlu'] = {};
+    for (const k of p.mmlu.protocols) {
+      const r = results[k]!;
       const file = join(ctx.outDir, 'eval', `${armName}-s${seed}-${k}.json`);
       await writeAtomic(file, JSON.stringify(r));
       mmlu[k] = { micro: r.accuracy.micro, ci95: r.accuracy.ci95, invalidRate: r.accuracy.invalidRate, chance: r.accuracy.chance, n: r.accuracy.n, runs: r.accuracy.runs, file: relative(ctx.outDir, file) };
@@ -97,7 +97,9 @@ export async function runArmSeed(ctx: ArmRunContext, armName: ArmName, arm: Reso
     await saveCheckpoint(model, join(dir, 'final'));
     const run: SeedRun = {
       seed,
-      finalValLoss: finalVal,
+      finalValLoss: freq.overall.loss ?? NaN,
+      finalValTokens: freq.overall.n,
+      curveValLoss: curveVal,
       tokensSeen: last?.tokens ?? 0,
       dataFingerprint: String(prep.data.meta.fingerprint),
       batchOrderHash: batchOrderHash(seed, t.steps, t.gradAccumSteps, t.batchSize, prep.data.train.length, p.model.blockSize),

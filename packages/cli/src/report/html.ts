@@ -44,11 +44,12 @@ export function reportCharts(r: ExperimentReport): Record<string, string> {
       title: 'Held-out loss per script', yLabel: 'nats/token', width: 860,
     });
   }
-  charts.mmlu = barChartSvg(MMLU_PROTOCOLS.map((k) => ({ group: k, values: r.arms.map((a) => ({ bar: a.label, value: a.mmlu[k]?.mean ?? NaN, ci95: a.mmlu[k]?.ci95 })) })), {
+  const protocols = MMLU_PROTOCOLS.filter((k) => r.arms.some((a) => a.mmlu[k]));
+  charts.mmlu = barChartSvg(protocols.map((k) => ({ group: k, values: r.arms.map((a) => ({ bar: a.label, value: a.mmlu[k]?.mean ?? NaN, ci95: a.mmlu[k]?.ci95 })) })), {
     title: `MMLU accuracy (${r.setup.mmlu.items} items per run, 95 % CI)`, yLabel: 'accuracy', reference: { value: 0.25, label: 'chance 25 %' },
     format: (v) => `${(100 * v).toFixed(1)}%`,
   });
-  charts.invalid = barChartSvg(MMLU_PROTOCOLS.filter((k) => k.startsWith('paper')).map((k) => ({ group: k, values: r.arms.map((a) => ({ bar: a.label, value: a.mmlu[k]?.invalidRate ?? NaN })) })), {
+  if (protocols.some((k) => k.startsWith('paper'))) charts.invalid = barChartSvg(protocols.filter((k) => k.startsWith('paper')).map((k) => ({ group: k, values: r.arms.map((a) => ({ bar: a.label, value: a.mmlu[k]?.invalidRate ?? NaN })) })), {
     title: 'Paper protocol: share of answers that are not a letter A-D', yLabel: 'invalid-format rate', format: (v) => `${(100 * v).toFixed(1)}%`, width: 620,
   });
   if (r.glyph.map.length > 1) {

@@ -34,6 +34,7 @@ export function setupTable(r: ExperimentReport): Table {
     ['glyph table', `${s.glyph.recipe}, ${s.glyph.components} PCA components, font ${s.glyph.font}; frozen arm's table after training equals the glyph matrix: ${s.glyph.frozenTableEqualsGlyphMatrix ? 'yes' : 'NO'} (hash ${s.glyph.tableHash})`],
     ['MMLU', `${s.mmlu.source}; ${s.mmlu.split} split, first ${s.mmlu.itemsPerSubject} items of ${s.mmlu.subjects} subjects = ${int(s.mmlu.items)} items; chance 25 %`],
     ['machine', `${s.machine.cpus} × ${s.machine.cpuModel}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node} (${s.machine.platform}), tfjs backend ${s.machine.backend}, ${s.machine.workers} training worker${s.machine.workers === 1 ? '' : 's'}`],
+    ...(s.budget ? [['time budget', `${s.budget.minutes} minutes: ${s.budget.calibration.note} (calibration: ${s.budget.calibration.secondsPerStep.toFixed(2)} s per step, ${s.budget.calibration.evalSecondsPerRun.toFixed(0)} s of evaluation per run)`]] : []),
     ['time', `${s.timing.totalSeconds.toFixed(0)} s in all (prepare ${s.timing.prepareSeconds.toFixed(0)} s, train ${s.timing.trainSeconds.toFixed(0)} s, evaluate ${s.timing.evalSeconds.toFixed(0)} s)${s.timing.resumed ? '; resumed after an interruption' : ''}`],
   ];
   return { title: 'Setup', header: ['', ''], rows };
@@ -41,7 +42,8 @@ export function setupTable(r: ExperimentReport): Table {
 
 export function valLossTable(r: ExperimentReport): Table {
   const rows = r.arms.map((a) => [a.label, a.embedding, int(a.trainableParameters), ciText(a.valLoss), a.seeds.map((s) => `s${s.seed}: ${f3(s.finalValLoss)}`).join(', '), int(a.seeds[0]?.tokensSeen ?? 0)]);
-  return { title: 'Final validation loss (nats/token, mean over seeds, t-based 95 % CI)', header: ['arm', 'table', 'trainable params', 'val loss', 'per seed', 'tokens seen'], rows };
+  const n = r.arms[0]?.seeds[0]?.finalValTokens ?? 0;
+  return { title: `Final validation loss (nats/token on ${int(n)} fixed val positions, mean over seeds, t-based 95 % CI)`, header: ['arm', 'table', 'trainable params', 'val loss', 'per seed', 'tokens seen'], rows };
 }
 
 export function pairedLossTable(r: ExperimentReport): Table {
@@ -67,8 +69,8 @@ export function mmluTable(r: ExperimentReport): Table {
     }
   }
   return {
-    title: 'MMLU accuracy (mean over seeds; CI95: Wilson per run, pooled across seeds by the t interval when > 1 seed)',
-    header: ['protocol', 'arm', 'accuracy [95 % CI]', 'invalid format', 'runs'],
+    title: 'MMLU accuracy (mean over seeds; 95 % CI: Wilson per run, across sampled runs for paper-sampled; with several seeds the union of the per-seed intervals, a conservative choice)',
+    header: ['protocol', 'arm', 'accuracy [95 % CI]', 'invalid format', 'seeds'],
     rows,
     note: `Chance is 25 %. ${r.setup.mmlu.items} items per run. Protocols: ${Object.entries(r.setup.mmlu.protocols).map(([k, v]) => `${k} = ${v}`).join('; ')}.`,
   };

@@ -23,7 +23,12 @@ export interface HistoryPoint {
 
 export interface SeedRun {
   seed: number;
+  /** Validation loss of the final model on `finalEvalBatches` fixed val batches (the reported figure). */
   finalValLoss: number;
+  /** Val positions behind finalValLoss. */
+  finalValTokens: number;
+  /** Last validation loss of the training curve (its smaller periodic batches). */
+  curveValLoss: number;
   tokensSeen: number;
   /** Fingerprint of the data the run trained on (same for every arm: same tokens). */
   dataFingerprint: string;
@@ -35,7 +40,7 @@ export interface SeedRun {
   history: HistoryPoint[];
   valLossByFrequency?: Record<string, number>;
   perplexity: ScriptPerplexity[];
-  mmlu: Record<MmluProtocolKey, MmluSummary>;
+  mmlu: Partial<Record<MmluProtocolKey, MmluSummary>>;
   samples: Sample[];
 }
 
@@ -59,7 +64,7 @@ export interface ArmReport {
   seeds: SeedRun[];
   valLoss: Interval;
   valLossByFrequency?: Record<string, Interval>;
-  mmlu: Record<MmluProtocolKey, Interval & { invalidRate: number }>;
+  mmlu: Partial<Record<MmluProtocolKey, Interval & { invalidRate: number }>>;
   perplexity: Array<{ key: string; name: string; loss: Interval; perplexity: number }>;
 }
 
@@ -84,6 +89,17 @@ export interface MmluPairedReport {
   mcnemarP: number;
 }
 
+/** What the time-budget calibration measured and chose. */
+export interface Calibration {
+  secondsPerStep: number;
+  tokensPerSecond: number;
+  runOverheadSeconds: number;
+  evalSecondsPerRun: number;
+  elapsedBeforeSeconds: number;
+  steps: number;
+  note: string;
+}
+
 export interface ExperimentReport {
   schema: 'glyphlm.experiment.report/1';
   name: string;
@@ -102,6 +118,7 @@ export interface ExperimentReport {
       fingerprint: string;
     };
     training: Record<string, number | number[] | string>;
+    budget: null | { minutes: number; calibration: Calibration };
     seeds: number[];
     arms: string[];
     tokensPerRun: number;

@@ -21,7 +21,7 @@ export function resolvedDirection(d: Interval): 'lower' | 'higher' | null {
 
 function lossSentence(p: PairedReport, label: (arm: string) => string): string {
   const dir = resolvedDirection(p.diff);
-  const what = `validation loss of ${label(p.a)} minus ${label(p.b)}: ${f3(p.diff.mean)} nats (${ci(p.diff)}, ${p.diff.n} paired seed${p.diff.n === 1 ? '' : 's'})`;
+  const what = `Validation loss, ${label(p.a)} minus ${label(p.b)}: ${f3(p.diff.mean)} nats (${ci(p.diff)}, ${p.diff.n} paired seed${p.diff.n === 1 ? '' : 's'})`;
   if (p.diff.n < 2 || !p.diff.ci95) return `${what}. One seed gives no interval, so no claim is made.`;
   if (dir === null) return `${what}. The interval contains 0: this run does not resolve a difference.`;
   return `${what}. Resolved: ${label(p.a)} ends ${dir} than ${label(p.b)} at this budget.`;
@@ -35,7 +35,7 @@ export function verdict(r: Omit<ExperimentReport, 'verdict'>): string[] {
   out.push(`Each run saw ${tokens} training tokens (${r.setup.seeds.length} seed${r.setup.seeds.length === 1 ? '' : 's'} per arm, same data order for every arm of a seed).`);
   for (const p of r.comparisons.valLoss) out.push(lossSentence(p, label));
   for (const key of Object.keys(PROTOCOL_LABELS) as Array<keyof typeof PROTOCOL_LABELS>) {
-    const rows = r.arms.map((a) => ({ a, m: a.mmlu[key] })).filter((x) => x.m);
+    const rows = r.arms.flatMap((a) => { const m = a.mmlu[key]; return m ? [{ a, m }] : []; });
     if (rows.length === 0) continue;
     const chance = 0.25;
     const above = rows.filter((x) => x.m.ci95 && x.m.ci95[0] > chance);

@@ -1,0 +1,74 @@
+// The time budget of `glyphlm experiment` (the laptop preset: 15 minutes): a short calibration on this machine, before
+// any arm trains, measures the seconds per optimizer step (a throwaway trainable model, the arms' batch and
+// workers), the fixed cost of a run (worker start-up, validation, checkpoints) and of evaluating a trained model
+// (final validation, held-out scripts, an MMLU sample scaled to the preset's subset, generations), then sizes the
+// steps so every arm x seed finishes inside the budget. The choice is stored with the run, so --resume repeats it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectItems } from '@glyphlm/mmlu-eval';
+import { createArmModel, train, valLossByFrequency } from '@glyphlm/trainer';
+import { saveCheckpoint } from '@glyphlm/transformer-core';
+import type { Calibration } from '../report/types.js';
+import { evaluateMmlu } from './mmlu.js';
+import { perplexityByScript } from './perplexity.js';
+import type { Prepared } from './prepare.js';
+import { scheduleFor, type Preset } from './presets.js';
+import { sampleGenerations } from './samples.js';
+
+/** Steps that fit, or the preset's minimum when even that does not fit (the note then says so). */
+export const MIN_STEPS = 20;
+/** Seconds kept for the report and slack. */
+export const SAFETY_SECONDS = 25;
+
+export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: number, log: (s: string) => void): Promise<Calibration> {
+  const budget = (p.budgetMinutes ?? 15) * 60;
+  const arm = prep.arms.get('trainable') ?? [...prep.arms.values()][0];
+  const model = createArmModel(arm, prep.config, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'glyphlm-calibrate-'));
+  try {
+    const probeSteps = 6;
+    const t = scheduleFor(p.train, probeSteps);
+    const w0 = performance.now();
+    const res = await train({
+      model, data: prep.data, steps: probeSteps, batchSize: t.batchSize, seed: 0, lr: t.lr, minLr: t.minLr, warmupSteps: 1,
+      weightDecay: t.weightDecay, gradClip: t.gradClip, gradAccumSteps: t.gradAccumSteps, evalEvery: 3, evalBatches: t.evalBatches,
+      checkpointDir: join(dir, 'ckpt'), checkpointEvery: 3, workers: p.workers,
+    });
+    const wall = (performance.now() - w0) / 1000;
+    const steady = res.history.slice(2).map((h) => h.tokensPerSecond).filter((x) => x > 0).sort((a, b) => a - b);
+    const tps = steady[Math.floor(steady.length / 2)];
+    const tokensPerStep = t.batchSize * t.gradAccumSteps * p.model.blockSize;
+    const secondsPerStep = tokensPerStep / tps;
+    // The probe has 2 validations and 2 checkpoints; a real run has about 6 and 8 (scheduleFor): scale that part.
+    const probeFixed = Math.max(0, wall - probeSteps * secondsPerStep);
+    const runOverheadSeconds = probeFixed * 3;
+    const e0 = performance.now();
+    await valLossByFrequency(model, prep.data, { blockSize: p.model.blockSize, batches: p.finalEvalBatches, batchSize: t.batchSize, seed: 0 });
+    await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);
+    await sampleGenerations(model, prep.tokenizer, p.samples.prompts, p.samples.maxNewTokens);
+    await saveCheckpoint(model, join(dir, 'final'));
+    const fixedEval = (performance.now() - e0) / 1000;
+    const subjects = p.mmlu.subjects ?? prep.mmlu.subjects;
+    const sample = subjects.slice(0, 3);
+    const m0 = performance.now();
+    await evaluateMmlu(model, prep.tokenizer, { mmlu: prep.mmlu, preset: { ...p.mmlu, subjects: sample, limitPerSubject: 1 }, seed: 0, modelName: 'calibration' });
+    const mmluSample = (performance.now() - m0) / 1000;
+    const items = selectItems(prep.mmlu, p.mmlu.split, subjects, p.mmlu.limitPerSubject).length;
+    const sampleItems = selectItems(prep.mmlu, p.mmlu.split, sample, 1).length;
+    const evalSecondsPerRun = fixedEval + (mmluSample * items) / Math.max(1, sampleItems);
+    const calibrationSeconds = wall + (performance.now() - e0) / 1000;
+    const runs = p.arms.length * p.seeds.length;
+    const left = budget - elapsedSeconds - calibrationSeconds - SAFETY_SECONDS - runs * (runOverheadSeconds + evalSecondsPerRun);
+    const fit = Math.floor(left / (runs * secondsPerStep));
+    const steps = Math.max(MIN_STEPS, fit);
+    const note = fit >= MIN_STEPS
+      ? `${steps} steps per run fit ${runs} runs in the ${p.budgetMinutes} minute budget at ${Math.round(tps)} tokens/s`
+      : `the ${p.budgetMinutes} minute budget does not fit ${MIN_STEPS} steps per run on this machine now (${Math.round(tps)} tokens/s): running ${MIN_STEPS}, which will take longer`;
+    log(`calibration: ${secondsPerStep.toFixed(2)} s/step (${Math.round(tps)} tok/s), run overhead ${runOverheadSeconds.toFixed(0)} s, evaluation ${evalSecondsPerRun.toFixed(0)} s per run -> ${note}`);
+    return { secondsPerStep, tokensPerSecond: tps, runOverheadSeconds, evalSecondsPerRun, elapsedBeforeSeconds: elapsedSeconds + calibrationSeconds, steps, note };
+  } finally {
+    model.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
