@@ -89,7 +89,6 @@ export function assembleCorpus(
   const cost = (i: number) => sftExamples![i].prompt.length + sftExamples![i].response.length + sepLen;
   const withMask = !!sft?.maskPrompt;
 
-  const stream = concatStream(docs, sep);
 
   const build = (name: 'train' | 'val', salt: number) => {
     const plan = plans[name];
@@ -105,7 +104,9 @@ export function assembleCorpus(
     const chosen = sft && sftExamples ? chooseExamples(pool, costHere, target, o.seed, salt) : [];
     let pts = insertionPoints(chosen.length, n, o.seed, salt);
     if (snap) pts = pts.map((p) => floorBoundary(plan.boundaries, p));
-    const out = new StreamBuilder(n + Math.ceil(target * 1.1) + 16, withMask);
+    let sftMax = 0;
+    for (const i of chosen) sftMax += cost(i) + sepLen; // with a possible leading separator each
+    const out = new StreamBuilder(n + sftMax, withMask);
     let sftTokens = 0;
     let j = 0;
     let pos = 0; // position in this split's pretraining stream
@@ -126,7 +127,7 @@ export function assembleCorpus(
       while (i < s.end) {
         insertDue();
         const next = j < chosen.length ? Math.min(s.end, i + (pts[j] - pos)) : s.end;
-        out.append(stream.subarray(i, next), 1);
+        appendStream(out, docs, docStart, sep, i, next);
         pos += next - i;
         i = next;
       }
@@ -181,20 +182,22 @@ export function assembleCorpus(
   return data;
 }
 
-/** Every document followed by the separator, as one stream. */
-function concatStream(docs: DocumentIds, sep: number | null): Uint32Array {
-  const sepLen = sep === null ? 0 : 1;
-  let n = 0;
-  for (let d = 0; d < docs.documents; d++) n += docs.doc(d).length + sepLen;
-  const out = new Uint32Array(n);
-  let o = 0;
-  for (let d = 0; d < docs.documents; d++) {
-    const ids = docs.doc(d);
-    out.set(ids, o);
-    o += ids.length;
-    if (sep !== null) out[o++] = sep;
+/** Append positions [from, to) of the packed stream (every document followed by the separator) to `out`. */
+function appendStream(out: StreamBuilder, docs: DocumentIds, docStart: number[], sep: number | null, from: number, to: number): void {
+  if (from >= to) return;
+  // the document holding `from`: the last d with docStart[d] <= from
+  let lo = 0, hi = docs.documents - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (docStart[mid] <= from) lo = mid; else hi = mid - 1;
   }
-  return out;
+  for (let d = lo; d < docs.documents && docStart[d] < to; d++) {
+    const ids = docs.doc(d);
+    const a = Math.max(from, docStart[d]) - docStart[d];
+    const b = Math.min(to, docStart[d] + ids.length) - docStart[d];
+    if (b > a) out.append(a === 0 && b === ids.length ? ids : ids.subarray(a, b), 1);
+    if (sep !== null && docStart[d] + ids.length >= from && docStart[d] + ids.length < to) out.appendOne(sep, 1);
+  }
 }
 
 /** The largest boundary <= p (boundaries sorted, boundaries[0] = 0). */

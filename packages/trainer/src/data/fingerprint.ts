@@ -13,47 +13,50 @@ export interface FingerprintInput {
   valMask?: Uint8Array;
 }
 
-/** Hashes the concatenation of byte parts to lowercase SHA-256 hex (Node passes one over node:crypto). */
-export type HashParts = (parts: Uint8Array[]) => string;
+/**
+ * Hashes the concatenation of byte chunks to lowercase SHA-256 hex (Node passes one over node:crypto). A chunk is
+ * valid only until the next one is taken (the uint16 conversion reuses one scratch buffer).
+ */
+export type HashParts = (parts: Iterable<Uint8Array>) => string;
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const CHUNK = 1 << 18;
 
-/** Ids as little-endian uint16 (vocabSize <= 65,536) or uint32 bytes: the shard body encoding. */
-function idBytes(a: Uint32Array, vocabSize: number): Uint8Array {
-  if (vocabSize <= 65536) {
-    const u16 = new Uint16Array(a);
-    if (littleEndian) return new Uint8Array(u16.buffer);
-    const out = new Uint8Array(a.length * 2);
-    const dv = new DataView(out.buffer);
-    for (let i = 0; i < a.length; i++) dv.setUint16(i * 2, a[i], true);
-    return out;
+/** Ids as little-endian uint16 (vocabSize <= 65,536) or uint32 bytes, the shard body encoding, in chunks. */
+function* idBytes(a: Uint32Array, vocabSize: number): Generator<Uint8Array> {
+  const bpi = vocabSize <= 65536 ? 2 : 4;
+  if (bpi === 4 && littleEndian) { yield new Uint8Array(a.buffer, a.byteOffset, a.byteLength); return; }
+  const scratch = new Uint8Array(Math.min(a.length, CHUNK) * bpi);
+  const u16 = new Uint16Array(scratch.buffer);
+  const dv = new DataView(scratch.buffer);
+  for (let from = 0; from < a.length; from += CHUNK) {
+    const n = Math.min(CHUNK, a.length - from);
+    if (bpi === 2 && littleEndian) u16.set(a.subarray(from, from + n));
+    else for (let i = 0; i < n; i++) { if (bpi === 2) dv.setUint16(i * 2, a[from + i], true); else dv.setUint32(i * 4, a[from + i], true); }
+    yield scratch.subarray(0, n * bpi);
   }
-  if (littleEndian) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const out = new Uint8Array(a.length * 4);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) dv.setUint32(i * 4, a[i], true);
-  return out;
 }
 
-/** The byte parts the fingerprint hashes, in order. */
-export function fingerprintParts(d: FingerprintInput): Uint8Array[] {
+/** The byte chunks the fingerprint hashes, in order. */
+export function* fingerprintParts(d: FingerprintInput): Generator<Uint8Array> {
   const masks = d.trainMask !== undefined || d.valMask !== undefined;
-  const header = `glyphlm-corpus/1 vocab=${d.vocabSize} train=${d.train.length} val=${d.val.length} masks=${masks ? 1 : 0}\n`;
-  const parts = [new TextEncoder().encode(header), idBytes(d.train, d.vocabSize), idBytes(d.val, d.vocabSize)];
+  yield new TextEncoder().encode(`glyphlm-corpus/1 vocab=${d.vocabSize} train=${d.train.length} val=${d.val.length} masks=${masks ? 1 : 0}\n`);
+  yield* idBytes(d.train, d.vocabSize);
+  yield* idBytes(d.val, d.vocabSize);
   if (masks) {
-    parts.push(d.trainMask ?? new Uint8Array(d.train.length).fill(1));
-    parts.push(d.valMask ?? new Uint8Array(d.val.length).fill(1));
+    yield d.trainMask ?? new Uint8Array(d.train.length).fill(1);
+    yield d.valMask ?? new Uint8Array(d.val.length).fill(1);
   }
-  return parts;
 }
 
-/** Concatenate and hash with the package's portable SHA-256. */
+/** Concatenate (copying each chunk) and hash with the package's portable SHA-256. */
 export const sha256Parts: HashParts = (parts) => {
+  const copies: Uint8Array[] = [];
   let n = 0;
-  for (const p of parts) n += p.length;
+  for (const p of parts) { copies.push(p.slice()); n += p.length; }
   const all = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
+  for (const p of copies) { all.set(p, o); o += p.length; }
   return sha256Hex(all);
 };
 

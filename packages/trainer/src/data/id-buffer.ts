@@ -1,81 +1,76 @@
-// A growable Uint32Array of token ids with document boundaries: where encoded documents accumulate before the
-// train/val split is decided.
+// Where encoded documents accumulate before the train/val split is decided (DocumentIds: references to the
+// tokenizer's or a worker's id arrays, no copying), and the builder of one split's packed stream (StreamBuilder).
+// Large allocations are slow on small VMs (page faults), so the corpus is copied once, into its final arrays.
 
 export class DocumentIds {
-  private buf = new Uint32Array(1 << 16);
-  private len = 0;
-  private ends: number[] = [];
+  private chunks: Uint32Array[] = [];
+  private docChunk: number[] = [];
+  private docStart: number[] = [];
+  private docLen: number[] = [];
+  private total = 0;
   /** Characters of text read (UTF-16 code units). */
   chars = 0;
 
-  get length(): number { return this.len; }
-  get documents(): number { return this.ends.length; }
+  get length(): number { return this.total; }
+  get documents(): number { return this.docLen.length; }
 
-  /** Append one document's ids. */
-  push(ids: ArrayLike<number>, chars = 0): void {
-    this.reserve(ids.length);
-    if (ids instanceof Uint32Array) this.buf.set(ids, this.len);
-    else for (let i = 0; i < ids.length; i++) this.buf[this.len + i] = ids[i];
-    this.len += ids.length;
-    this.ends.push(this.len);
-    this.chars += chars;
+  /** Append one document's ids (kept by reference: the caller must not change them afterwards). */
+  push(ids: Uint32Array, chars = 0): void {
+    this.pushChunk(ids, [ids.length], [chars]);
   }
 
-  /** Ids of document `d` (a view, valid until the next push). */
+  /** Append several documents packed back to back in one array (a worker's batch). */
+  pushChunk(ids: Uint32Array, lengths: ArrayLike<number>, chars: ArrayLike<number>): void {
+    const c = this.chunks.length;
+    this.chunks.push(ids);
+    let o = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      this.docChunk.push(c);
+      this.docStart.push(o);
+      this.docLen.push(lengths[i]);
+      o += lengths[i];
+      this.chars += chars[i];
+    }
+    if (o !== ids.length) throw new RangeError(`DocumentIds: document lengths sum to ${o}, the chunk has ${ids.length} ids`);
+    this.total += o;
+  }
+
+  /** Ids of document `d` (a view). */
   doc(d: number): Uint32Array {
-    const start = d === 0 ? 0 : this.ends[d - 1];
-    return this.buf.subarray(start, this.ends[d]);
+    const s = this.docStart[d];
+    return this.chunks[this.docChunk[d]].subarray(s, s + this.docLen[d]);
   }
 
-  private reserve(extra: number): void {
-    if (this.len + extra <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + extra) cap *= 2;
-    const next = new Uint32Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
+  docLength(d: number): number { return this.docLen[d]; }
 }
 
-/** A growable id stream with an optional parallel mask (what one split is assembled into). */
+/** One split's packed stream with an optional parallel mask, written into arrays of a known maximum size. */
 export class StreamBuilder {
-  ids: Uint32Array;
-  mask: Uint8Array | null;
+  readonly ids: Uint32Array;
+  readonly mask: Uint8Array | null;
   length = 0;
 
   constructor(capacity: number, withMask: boolean) {
-    this.ids = new Uint32Array(Math.max(16, capacity));
-    this.mask = withMask ? new Uint8Array(this.ids.length) : null;
+    this.ids = new Uint32Array(capacity);
+    this.mask = withMask ? new Uint8Array(capacity) : null;
   }
 
-  append(ids: ArrayLike<number>, maskValue: number): void {
-    this.reserve(ids.length);
-    if (ids instanceof Uint32Array) this.ids.set(ids, this.length);
-    else for (let i = 0; i < ids.length; i++) this.ids[this.length + i] = ids[i];
+  append(ids: Uint32Array, maskValue: number): void {
+    if (this.length + ids.length > this.ids.length) throw new RangeError('StreamBuilder: capacity exceeded');
+    this.ids.set(ids, this.length);
     if (this.mask) this.mask.fill(maskValue, this.length, this.length + ids.length);
     this.length += ids.length;
   }
 
   appendOne(id: number, maskValue: number): void {
-    this.reserve(1);
+    if (this.length >= this.ids.length) throw new RangeError('StreamBuilder: capacity exceeded');
     this.ids[this.length] = id;
     if (this.mask) this.mask[this.length] = maskValue;
     this.length++;
   }
 
+  /** The stream (views when the capacity was not all used: no copy). */
   finish(): { ids: Uint32Array; mask: Uint8Array | undefined } {
-    const ids = this.ids.length === this.length ? this.ids : this.ids.slice(0, this.length);
-    const mask = this.mask ? (this.mask.length === this.length ? this.mask : this.mask.slice(0, this.length)) : undefined;
-    return { ids, mask };
-  }
-
-  private reserve(extra: number): void {
-    if (this.length + extra <= this.ids.length) return;
-    let cap = this.ids.length * 2;
-    while (cap < this.length + extra) cap *= 2;
-    const next = new Uint32Array(cap);
-    next.set(this.ids.subarray(0, this.length));
-    this.ids = next;
-    if (this.mask) { const m = new Uint8Array(cap); m.set(this.mask.subarray(0, this.length)); this.mask = m; }
+    return { ids: this.ids.subarray(0, this.length), mask: this.mask ? this.mask.subarray(0, this.length) : undefined };
   }
 }

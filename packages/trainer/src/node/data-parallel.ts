@@ -134,8 +134,7 @@ async function tokenizeBatches(
       const r = results[next];
       if (r instanceof Promise && !all) break;
       const res = await r;
-      let o = 0;
-      for (let i = 0; i < res.lengths.length; i++) { docs.push(res.ids.subarray(o, o + res.lengths[i]), res.chars[i]); o += res.lengths[i]; }
+      docs.pushChunk(res.ids, res.lengths, res.chars);
       results[next++] = EMPTY;
     }
   };

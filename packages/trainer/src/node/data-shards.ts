@@ -13,7 +13,7 @@ export const CORPUS_JSON = 'corpus.json';
 /** SHA-256 over byte parts with node:crypto (same digest as the core's portable one, without concatenating). */
 export const nodeHashParts: HashParts = (parts) => {
   const h = createHash('sha256');
-  for (const p of parts) h.update(p);
+  for (const p of parts) h.update(p); // copied into the hash state at once, so reused chunks are fine
   return h.digest('hex');
 };
 
