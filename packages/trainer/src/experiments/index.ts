@@ -18,4 +18,4 @@ export {
   type ValLossByFrequency, type ValLossByFrequencyOptions, type FrequencyBucket,
 } from './frequency.js';
 export { tokenLosses, type TokenLossOptions } from './token-losses.js';
-export { lossCurveSvg, curveSeries, type ArmsWithRuns, type LossCurveInput, type LossCurveOptions, type CurvePoint, type CurveSeries } from './loss-curve-svg.js';
+export { lossCurveSvg, curveSeries, meanByGroup, smoothTrain, type ArmsWithRuns, type LossCurveInput, type LossCurveOptions, type CurvePoint, type CurveSeries } from './loss-curve-svg.js';

@@ -1,7 +1,7 @@
 // lossCurveSvg: one path per series and kind, ticks consistent with the data range (linear and log), legend
 // entries per arm, escaping, and bad input. (Rendering in chromium and the PNG: src/node/experiments-png.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { lossCurveSvg, curveSeries, type CurvePoint } from './loss-curve-svg.js';
+import { lossCurveSvg, curveSeries, meanByGroup, smoothTrain, type CurvePoint } from './loss-curve-svg.js';
 
 /** A decaying loss curve with val points every `every` steps. */
 function fakeHistory(steps: number, start: number, end: number, every: number, seed = 1): CurvePoint[] {
@@ -84,6 +84,21 @@ describe('lossCurveSvg', () => {
     // equal ratios are equal distances on a log axis
     const tick = (v: number) => Number(new RegExp(`data-value="${v}"><line class="grid" x1="0" x2="[^"]+" y1="([^"]+)"`).exec(y)![1]);
     expect(tick(1) - tick(2)).toBeCloseTo(tick(2) - tick(4), 1);
+  });
+
+  it('mean: one curve per arm averaging its runs at shared steps; smooth: bias-corrected EMA of train loss', () => {
+    const a = [{ step: 1, loss: 4, valLoss: 5 }, { step: 2, loss: 3 }, { step: 3, loss: 2, valLoss: 3 }];
+    const b = [{ step: 1, loss: 2, valLoss: 4 }, { step: 2, loss: 2 }, { step: 3, loss: 1 }, { step: 4, loss: 1 }];
+    const m = meanByGroup(curveSeries({ x: [a, b], y: a }));
+    expect(m.map((s) => s.label)).toEqual(['x (mean of 2)', 'y']);
+    expect(m[0].history).toEqual([{ step: 1, loss: 3, valLoss: 4.5 }, { step: 2, loss: 2.5 }, { step: 3, loss: 1.5 }]);
+    const svg = lossCurveSvg({ x: [a, b], y: a }, { mean: true });
+    expect((svg.match(/class="curve train"/g) ?? []).length).toBe(2);
+    const sm = smoothTrain([{ step: 1, loss: 4 }, { step: 2, loss: 2, valLoss: 9 }, { step: 3, loss: 2 }], 0.5);
+    expect(sm.map((e) => e.loss)).toEqual([4, (0.25 * 4 + 0.5 * 2) / 0.75, (0.125 * 4 + 0.25 * 2 + 0.5 * 2) / 0.875]);
+    expect(sm[1].valLoss).toBe(9);
+    expect(smoothTrain(fakeHistory(50, 3, 3, 10).map((e) => ({ ...e, loss: 2.5 })), 0.9).every((e) => Math.abs(e.loss - 2.5) < 1e-12)).toBe(true);
+    expect(() => lossCurveSvg({ x: a }, { smooth: 1 })).toThrow(/options.smooth must be in \[0, 1\)/);
   });
 
   it('accepts series lists, leaves out val or train on request, and rejects bad input', () => {

@@ -49,6 +49,15 @@ export interface LossCurveOptions {
   /** Draw train loss (default true) and validation loss (default true, dashed). */
   train?: boolean;
   val?: boolean;
+  /**
+   * Draw one curve per group (arm): the mean over its runs at the steps every run has (default false: every run).
+   */
+  mean?: boolean;
+  /**
+   * Exponential smoothing of the train curve, 0 (default, raw) to < 1 (TensorBoard's slider; bias-corrected, so
+   * the first point is the raw loss). Validation points are never smoothed.
+   */
+  smooth?: number;
   /** Axis labels (default 'step' and 'loss'). */
   xLabel?: string;
   yLabel?: string;
@@ -86,12 +95,48 @@ export function curveSeries(input: LossCurveInput): CurveSeries[] {
   return out;
 }
 
+/** One series per group: mean loss (and val loss) over the group's runs at the steps all of them have. */
+export function meanByGroup(series: readonly CurveSeries[]): CurveSeries[] {
+  const groups = new Map<string, CurveSeries[]>();
+  for (const s of series) {
+    const g = s.group ?? s.label;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(s);
+  }
+  return [...groups].map(([g, runs]) => {
+    const maps = runs.map((r) => new Map(r.history.map((e) => [e.step, e])));
+    const steps = [...maps[0].keys()].filter((st) => maps.every((m) => m.has(st))).sort((a, b) => a - b);
+    const history = steps.map((step) => {
+      const es = maps.map((m) => m.get(step)!);
+      const e: CurvePoint = { step, loss: es.reduce((a, x) => a + x.loss, 0) / es.length };
+      if (es.every((x) => ok(x.valLoss))) e.valLoss = es.reduce((a, x) => a + x.valLoss!, 0) / es.length;
+      return e;
+    });
+    return { label: runs.length > 1 ? `${g} (mean of ${runs.length})` : runs[0].label, history, group: g };
+  });
+}
+
+/** Bias-corrected exponential moving average of the train loss (val points untouched). */
+export function smoothTrain(history: readonly CurvePoint[], weight: number): CurvePoint[] {
+  let avg = 0, norm = 0;
+  return history.map((e) => {
+    if (!ok(e.loss)) return { ...e };
+    avg = weight * avg + (1 - weight) * e.loss;
+    norm = weight * norm + (1 - weight);
+    return { ...e, loss: avg / norm };
+  });
+}
+
 const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
 const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The SVG document (a string) of the loss curves. */
 export function lossCurveSvg(histories: LossCurveInput, opts: LossCurveOptions = {}): string {
-  const series = curveSeries(histories);
+  const smooth = opts.smooth ?? 0;
+  if (typeof smooth !== 'number' || !(smooth >= 0 && smooth < 1)) throw new RangeError(`lossCurveSvg: options.smooth must be in [0, 1), got ${opts.smooth}`);
+  let series = curveSeries(histories);
+  if (opts.mean) series = meanByGroup(series);
+  if (smooth > 0) series = series.map((s) => ({ ...s, history: smoothTrain(s.history, smooth) }));
   const width = opts.width ?? 720, height = opts.height ?? 420;
   for (const [k, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 240 || v > 10000) throw new RangeError(`lossCurveSvg: options.${k} must be an integer in 240..10000, got ${v}`);
