@@ -20,7 +20,19 @@ const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true,
 await build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(dist, 'index.js'), platform: 'node', mainFields: ['module', 'main'], banner: { js: banner } });
 await build({ ...common, entryPoints: [join(root, 'src/node.ts')], outfile: join(dist, 'node.js'), platform: 'node', external: [...external, '@glyphlm/transformer-core'] });
 await build({ ...common, entryPoints: [join(root, 'src/head-worker.ts')], outfile: join(dist, 'head-worker.js'), platform: 'node', mainFields: ['module', 'main'], banner: { js: banner } });
-await build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(dist, 'browser.js'), platform: 'browser', external: [...external, 'node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util'] });
+// The browser bundle gets a stub for checkpoint.ts's on-demand `import('./node.js')` (only reached in Node): bundling
+// the real adapter would put top-level node:fs / node:worker_threads imports into browser.js.
+const nodeAdapterStub = {
+  name: 'node-adapter-stub',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/node\.js$/ }, (args) => (args.importer.endsWith(join('src', 'checkpoint.ts')) ? { path: 'node-adapter', namespace: 'node-adapter-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'node-adapter-stub' }, () => ({
+      loader: 'js',
+      contents: "const needsNode = () => { throw new Error('checkpoint directories need Node (@glyphlm/transformer-core/node)'); };\nexport const readCheckpointDir = needsNode, writeCheckpointDir = needsNode, writeFileAtomic = needsNode, createHeadPool = needsNode;\n",
+    }));
+  },
+};
+await build({ ...common, entryPoints: [join(root, 'src/index.ts')], outfile: join(dist, 'browser.js'), platform: 'browser', plugins: [nodeAdapterStub], external: [...external, 'node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util'] });
 
 const require = createRequire(join(root, 'package.json'));
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));

@@ -2,6 +2,8 @@
 // generation and batched scoring, AdamW, and safetensors checkpoints shared with the PyTorch twin.
 export { tf } from './tf.js';
 export { useBackend, type BackendChoice } from './backend.js';
+// the wasm backend bundled in dist/: browsers tell it where the .wasm files are served (vite: `?url` imports)
+export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export {
   presets, parameterCount, matmulParameterCount, trainFlopsPerToken, tensorShapes, resolveConfig, ConfigError,
   type ModelConfig, type ResolvedConfig, type PresetName,
