@@ -4,8 +4,13 @@
 // in the same run, (a) the same evaluate() with the prefix cache off and (b) the PyTorch twin scoring the same
 // requests naively (interop/python/score_requests.py: one full forward per request). Prints requests/s, both ratios,
 // the log-likelihood agreement with PyTorch, and the projected time for the whole test split.
+// Two settings: bvv-tiny as it is (context 256: most 5-shot prompts lose shots, so only ~20 % of a prompt is shared
+// with the item before it) and bvv-tiny with a 1,024-token context (5 shots kept: the prefix is most of the prompt).
+// The slow peers score a sample of the same items (the first items of each subject): their cost per request does not
+// depend on which other requests run, ours does, so ours is measured on the whole set.
 // Env: BENCH_ITEMS (items per subject for our path, default 10), BENCH_PEER_ITEMS (items per subject for the slow
-// peers, default 2: the same first items), BENCH_THREADS (torch threads, default 2).
+// peers, default 1), BENCH_THREADS (torch threads, default 2), BENCH_LONG=0 skips the 1,024-token setting, BENCH_SUBJECTS
+// (the first n subjects, default all 57; a smoke run).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -13,12 +18,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend, createModel, presets, saveCheckpoint } from '@glyphlm/transformer-core';
 import { bvv241 } from '@glyphlm/unicode-tokenizer';
-import { loadMMLU, evaluate, harnessRequests, harnessDescription, selectItems } from '../dist/index.js';
+import { loadMMLU, evaluate, harnessRequests, harnessDescription, selectItems, modelFingerprint } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scorer = join(here, '../../../interop/python/score_requests.py');
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10);
-const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 2);
+const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 1);
+const LONG = process.env.BENCH_LONG !== '0';
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 57);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const SHOTS = 5;
 
@@ -41,59 +48,67 @@ async function timed(f) {
 const backend = await useBackend('wasm');
 const tok = bvv241('2-3');
 const mmlu = await loadMMLU();
-const cfg = presets['bvv-tiny'];
-const model = createModel(cfg, { embedding: table(cfg.vocabSize, cfg.nEmbed, 1), seed: 1 });
-console.log(`mmlu-eval bench: harness ${SHOTS}-shot, ${mmlu.source}; bvv-tiny (random weights, frozen random table), ${tok.name}, backend ${backend}, ${cpus().length} cores`);
+console.log(`mmlu-eval bench: harness ${SHOTS}-shot on ${mmlu.source}`);
+console.log(`bvv-tiny with random weights and a frozen random table, ${tok.name}, tfjs ${backend} (1 core), ${cpus().length} cores on this machine`);
 
-const opts = { protocol: 'harness', split: 'test', shots: SHOTS };
-await evaluate(model, tok, mmlu, { ...opts, subjects: ['anatomy'], limitPerSubject: 2 }); // warm-up
+/** Scores `subjects` with ours (ITEMS each) and the peers (PEER_ITEMS each); prints and returns the rates. */
+async function setting(label, cfg, subjects) {
+  const model = createModel(cfg, { embedding: table(cfg.vocabSize, cfg.nEmbed, 1), seed: 1 });
+  // the fingerprint once per model, as a caller evaluating many times would (evaluate's modelFingerprint option)
+  const fp = await timed(() => modelFingerprint(model));
+  fp.bytes = 4 * [...(await model.stateDict()).values()].reduce((a, t) => a + t.data.length, 0);
+  const opts = { protocol: 'harness', split: 'test', shots: SHOTS, subjects, modelFingerprint: fp.r };
+  console.log(`\n== ${label}: blockSize ${cfg.blockSize}, ${subjects.length} subjects ==`);
+  console.log(`model fingerprint (SHA-256 of ${(fp.bytes / 2 ** 20).toFixed(0)} MiB of weights): ${fp.s.toFixed(1)} s, once`);
+  await evaluate(model, tok, mmlu, { ...opts, subjects: [subjects[0]], limitPerSubject: 2 }); // warm-up
 
-// ours on ITEMS x 57 (wall time of the whole call: tokenization, fingerprint and scoring)
-const ours = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: ITEMS }));
-const oursReq = ours.r.timing.requests;
-const oursRps = oursReq / ours.s;
-console.log(`ours, prefix cache on:  ${ours.r.items.length} items, ${oursReq} requests in ${ours.s.toFixed(1)} s = ${oursRps.toFixed(1)} requests/s (shots reduced on ${ours.r.counts.shotsReduced} items, truncated ${ours.r.counts.truncated})`);
+  // ours: wall time of the whole call (tokenization and scoring)
+  const ours = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: ITEMS }));
+  const oursRps = ours.r.timing.requests / ours.s;
+  console.log(`ours (prefix cache on): ${ours.r.items.length} items, ${ours.r.timing.requests} requests in ${ours.s.toFixed(1)} s = ${oursRps.toFixed(1)} requests/s; shots reduced on ${ours.r.counts.shotsReduced} items, truncated ${ours.r.counts.truncated}`);
+  const sample = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: PEER_ITEMS }));
+  const n = sample.r.timing.requests;
+  console.log(`ours on the peers' sample (${PEER_ITEMS} per subject): ${n} requests = ${(n / sample.s).toFixed(1)} requests/s (little to share between items)`);
+  const off = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: PEER_ITEMS, prefixCache: false }));
+  const offRps = n / off.s;
+  console.log(`(a) ours, prefix cache off: ${n} requests in ${off.s.toFixed(1)} s = ${offRps.toFixed(2)} requests/s`);
 
-// the peers' subset: the first PEER_ITEMS items of each subject, ours measured on it too
-const sub = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: PEER_ITEMS }));
-const subReq = sub.r.timing.requests;
-const subRps = subReq / sub.s;
-console.log(`ours on the peers' subset (${PEER_ITEMS} x ${mmlu.subjects.length}): ${subReq} requests in ${sub.s.toFixed(1)} s = ${subRps.toFixed(1)} requests/s`);
-const off = await timed(() => evaluate(model, tok, mmlu, { ...opts, limitPerSubject: PEER_ITEMS, prefixCache: false }));
-const offRps = subReq / off.s;
-console.log(`(a) ours, prefix cache off: ${subReq} requests in ${off.s.toFixed(1)} s = ${offRps.toFixed(1)} requests/s`);
-
-// (b) PyTorch twin, naive: the same requests (built exactly as evaluate builds them)
-const tmp = mkdtempSync(join(tmpdir(), 'mmlu-bench-'));
-let torch = null;
-try {
-  await saveCheckpoint(model, join(tmp, 'ckpt'));
-  const items = selectItems(mmlu, 'test', mmlu.subjects, PEER_ITEMS);
-  const dev = new Map(mmlu.subjects.map((s) => [s, mmlu.dev.filter((d) => d.subject === s).sort((a, b) => a.index - b.index).slice(0, SHOTS)]));
-  const requests = [];
-  for (const it of items) {
-    const r = harnessRequests(tok, it, { shots: SHOTS, dev: dev.get(it.subject), description: harnessDescription(it.subject), blockSize: cfg.blockSize, truncate: true });
-    for (const c of r.continuations) requests.push({ context: r.context, continuation: c });
+  // (b) the PyTorch twin, naive, on the same requests (built exactly as evaluate builds them)
+  const tmp = mkdtempSync(join(tmpdir(), 'mmlu-bench-'));
+  let torchRps = null;
+  try {
+    await saveCheckpoint(model, join(tmp, 'ckpt'));
+    const items = selectItems(mmlu, 'test', subjects, PEER_ITEMS);
+    const requests = [];
+    for (const it of items) {
+      const dev = mmlu.dev.filter((d) => d.subject === it.subject).sort((a, b) => a.index - b.index).slice(0, SHOTS);
+      const r = harnessRequests(tok, it, { shots: SHOTS, dev, description: harnessDescription(it.subject), blockSize: cfg.blockSize, truncate: true });
+      for (const c of r.continuations) requests.push({ context: r.context, continuation: c });
+    }
+    writeFileSync(join(tmp, 'requests.json'), JSON.stringify({ requests }));
+    const out = execFileSync('/usr/bin/python3', [scorer, '--ckpt', join(tmp, 'ckpt'), '--requests', join(tmp, 'requests.json'), '--out', join(tmp, 'logliks.json'), '--threads', String(THREADS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const torch = JSON.parse(out.trim().split('\n').at(-1));
+    torchRps = torch.requestsPerSec;
+    const tl = JSON.parse(readFileSync(join(tmp, 'logliks.json'), 'utf8')).logliks;
+    const ol = sample.r.items.flatMap((i) => i.logliks);
+    let maxDiff = 0;
+    for (let i = 0; i < tl.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tl[i] - ol[i]));
+    console.log(`(b) PyTorch ${torch.torch} naive (full forward per request), ${torch.threads} threads: ${torch.requests} requests in ${torch.seconds.toFixed(1)} s = ${torchRps.toFixed(2)} requests/s`);
+    console.log(`    log-likelihoods, ours vs PyTorch: max |difference| ${maxDiff.toExponential(2)} over ${tl.length} requests${maxDiff < 1e-4 ? ' (agree to 1e-4)' : ' WARNING: above 1e-4'}`);
+  } catch (e) {
+    console.log(`(b) PyTorch twin unavailable: ${String(e.message).split('\n')[0]}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  writeFileSync(join(tmp, 'requests.json'), JSON.stringify({ requests }));
-  const out = execFileSync('/usr/bin/python3', [scorer, '--ckpt', join(tmp, 'ckpt'), '--requests', join(tmp, 'requests.json'), '--out', join(tmp, 'logliks.json'), '--threads', String(THREADS)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  torch = JSON.parse(out.trim().split('\n').at(-1));
-  const tl = JSON.parse(readFileSync(join(tmp, 'logliks.json'), 'utf8')).logliks;
-  const ol = sub.r.items.flatMap((i) => i.logliks);
-  let maxDiff = 0;
-  for (let i = 0; i < tl.length; i++) maxDiff = Math.max(maxDiff, Math.abs(tl[i] - ol[i]));
-  console.log(`(b) PyTorch ${torch.torch} naive, ${torch.threads} threads: ${torch.requests} requests in ${torch.seconds.toFixed(1)} s = ${torch.requestsPerSec.toFixed(1)} requests/s; max |loglik TS - torch| = ${maxDiff.toExponential(2)} over ${tl.length} requests`);
-  if (!(maxDiff < 1e-3)) console.log('WARNING: TS and PyTorch log-likelihoods disagree');
-} catch (e) {
-  console.log(`(b) PyTorch twin unavailable: ${e.message.split('\n')[0]}`);
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
+  console.log(`ratio vs (a) prefix cache off: ${(oursRps / offRps).toFixed(1)}x`);
+  if (torchRps) console.log(`ratio vs (b) PyTorch naive:    ${(oursRps / torchRps).toFixed(1)}x`);
+  model.dispose();
+  return { oursRps, offRps, torchRps };
 }
 
-console.log('');
-console.log(`ratio vs (a) prefix cache off, same ${subReq} requests: ${(subRps / offRps).toFixed(1)}x (ours on ${ITEMS} x 57: ${(oursRps / offRps).toFixed(1)}x)`);
-if (torch) console.log(`ratio vs (b) PyTorch naive, same ${subReq} requests: ${(subRps / torch.requestsPerSec).toFixed(1)}x (ours on ${ITEMS} x 57: ${(oursRps / torch.requestsPerSec).toFixed(1)}x)`);
+const tiny = presets['bvv-tiny'];
+const main = await setting('bvv-tiny', tiny, mmlu.subjects.slice(0, SUBJECTS));
 const fullReq = mmlu.test.length * 4;
 const proj = (rps) => `${(fullReq / rps / 60).toFixed(1)} min`;
-console.log(`projected whole test split (${mmlu.test.length} items, ${fullReq} requests, bvv-tiny, 1 core): ours ${proj(oursRps)}; (a) ${proj(offRps)}${torch ? `; (b) ${proj(torch.requestsPerSec)}` : ''}`);
-model.dispose();
+console.log(`projected whole test split (${mmlu.test.length} items, ${fullReq} requests, bvv-tiny, 1 core): ours ${proj(main.oursRps)}; (a) ${proj(main.offRps)}${main.torchRps ? `; (b) ${proj(main.torchRps)}` : ''}`);
+if (LONG) await setting('bvv-tiny, 1,024-token context (5 shots fit)', { ...tiny, blockSize: 1024 }, mmlu.subjects.slice(0, Math.min(12, SUBJECTS)));
