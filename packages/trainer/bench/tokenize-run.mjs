@@ -11,9 +11,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) 
 const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
 let tokens = 0;
 let t0;
+let cpu0;
 if (mode === 'tiktoken') {
   const { get_encoding } = await import('tiktoken');
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const enc = get_encoding('o200k_base');
   for (const f of files) tokens += enc.encode_ordinary(readFileSync(f, 'utf8')).length;
   enc.free();
@@ -22,6 +24,7 @@ if (mode === 'tiktoken') {
   const { tokenizeCorpus } = await import('../dist/index.js');
   const { tokenizeFiles } = await import('../dist/node/index.js');
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const tok = bvv241('2-3');
   const data = mode === 'glyphlm-1'
     ? tokenizeCorpus(tok, files.map((f) => readFileSync(f, 'utf8')), { valFraction: 0.1 })
@@ -31,4 +34,5 @@ if (mode === 'tiktoken') {
   throw new Error(`tokenize-run: unknown mode ${mode}`);
 }
 const end = performance.now();
-console.log(JSON.stringify({ mode, bytes, tokens, seconds: (end - t0) / 1000, sinceStart: end / 1000 }));
+const cpu = process.cpuUsage(cpu0); // all threads of the process
+console.log(JSON.stringify({ mode, bytes, tokens, seconds: (end - t0) / 1000, sinceStart: end / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { bvv241, fromHuggingFace, type Tokenizer } from '@glyphlm/unicode-tokenizer';
 import { tokenizeCorpus, tokenizeCorpusAsync } from './corpus.js';
 import { isValDocument } from './split.js';
-import { fingerprintParts } from './fingerprint.js';
+import { corpusFingerprint, fingerprintParts, sha256Parts } from './fingerprint.js';
+import { createHash } from 'node:crypto';
 import { seededDocuments } from './testing.js';
 
 const SHAKESPEARE = '../../../shared/data/tinyshakespeare/input.txt';
@@ -75,6 +76,9 @@ describe('tokenizeCorpus', () => {
     expect(d.meta.chars).toBe(text.length);
     expect(tok.decode(d.val).startsWith(tok.decode(d.val.subarray(0, 50)))).toBe(true);
     expect(tok.decode(d.train) + tok.decode(d.val)).toBe(text + '</s>');
+    // the one-buffer portable hash, the chunked copy and node:crypto agree (the train split spans several chunks)
+    expect(corpusFingerprint(d, sha256Parts)).toBe(d.meta.fingerprint);
+    expect(corpusFingerprint(d, (parts) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest('hex'); })).toBe(d.meta.fingerprint);
   });
 
   test('SFT mix: token share within 1 % of the ratio, repeat and subsample modes, prompt masks exact', () => {

@@ -60,7 +60,23 @@ export const sha256Parts: HashParts = (parts) => {
   return sha256Hex(all);
 };
 
+/** The fingerprint's byte length (header included). */
+function fingerprintLength(d: FingerprintInput, headerLength: number): number {
+  const bpi = d.vocabSize <= 65536 ? 2 : 4;
+  const masks = d.trainMask !== undefined || d.valMask !== undefined;
+  return headerLength + (d.train.length + d.val.length) * (bpi + (masks ? 1 : 0));
+}
+
 /** SHA-256 hex fingerprint of a corpus's ids and masks (see the file header for the exact bytes). */
-export function corpusFingerprint(d: FingerprintInput, hash: HashParts = sha256Parts): string {
-  return hash(fingerprintParts(d));
+export function corpusFingerprint(d: FingerprintInput, hash?: HashParts): string {
+  if (hash) return hash(fingerprintParts(d));
+  // the portable SHA-256 takes one buffer: fill it once, without intermediate copies
+  let all: Uint8Array | null = null;
+  let o = 0;
+  for (const p of fingerprintParts(d)) {
+    all ??= new Uint8Array(fingerprintLength(d, p.length));
+    all.set(p, o);
+    o += p.length;
+  }
+  return sha256Hex(all!);
 }

@@ -1,4 +1,4 @@
-// Tokenizing on several cores: documents (texts or files) go in batches of about 1 MB to worker threads, each
+// Tokenizing on several cores: documents (texts or files) go in batches of ~256 KiB to worker threads, each
 // with its own copy of the tokenizer, and to this thread while the workers are busy or still starting; results
 // are put back in document order, so the corpus is identical to tokenizeCorpus's (same split, SFT mix,
 // fingerprint) for any number of threads.
@@ -22,7 +22,7 @@ export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
    * one worker thread; 1 tokenizes here only.
    */
   workers?: number;
-  /** Characters (texts) or bytes (files) per batch sent to a worker (default 1 MiB). */
+  /** Characters (texts) or bytes (files) per batch sent to a worker (default 256 KiB). */
   batchChars?: number;
 }
 
@@ -93,26 +93,20 @@ function checkWorkers(n: number | undefined): number {
   return workers;
 }
 
-/** Encode one batch on this thread (what a worker does). */
-function encodeHere(tokenizer: Tokenizer, batch: Batch, readText: (file: string) => string): BatchResult {
+/** Encode one batch on this thread (what a worker does), one id array per document (no packing copy). */
+function encodeHere(tokenizer: Tokenizer, batch: Batch, readText: (file: string) => string): LocalResult {
   const list = 'texts' in batch ? batch.texts : batch.files;
-  const parts: Uint32Array[] = [];
-  const lengths = new Int32Array(list.length);
-  const chars = new Float64Array(list.length);
-  let total = 0;
-  list.forEach((item, i) => {
+  const ids: Uint32Array[] = [];
+  const chars: number[] = [];
+  for (const item of list) {
     const text = 'texts' in batch ? item : readText(item);
-    const ids = tokenizer.encode(text);
-    parts.push(ids);
-    lengths[i] = ids.length;
-    chars[i] = text.length;
-    total += ids.length;
-  });
-  const ids = new Uint32Array(total);
-  let o = 0;
-  for (const p of parts) { ids.set(p, o); o += p.length; }
-  return { ids, lengths, chars };
+    ids.push(tokenizer.encode(text));
+    chars.push(text.length);
+  }
+  return { local: true, ids, chars };
 }
+
+interface LocalResult { local: true; ids: Uint32Array[]; chars: number[] }
 
 /**
  * Tokenize batches on `threads` threads: this one plus threads - 1 workers (started while this thread already
@@ -127,14 +121,15 @@ async function tokenizeBatches(
   const workers: TokenizeWorker[] = [];
   const starting = Array.from({ length: threads - 1 }, () => TokenizeWorker.start(workerData).then((w) => { workers.push(w); return w; }));
   starting.forEach((p) => p.catch(() => {}));
-  const results: Array<Promise<BatchResult> | BatchResult> = [];
+  const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
   let next = 0; // next result to append
   const drainReady = async (all: boolean) => {
     while (next < results.length) {
       const r = results[next];
       if (r instanceof Promise && !all) break;
       const res = await r;
-      docs.pushChunk(res.ids, res.lengths, res.chars);
+      if ('local' in res) res.ids.forEach((ids, i) => docs.push(ids, res.chars[i]));
+      else docs.pushChunk(res.ids, res.lengths, res.chars);
       results[next++] = EMPTY;
     }
   };
@@ -189,7 +184,7 @@ async function encodeSft(tokenizer: Tokenizer, opts: TokenizeCorpusOptions, o: R
 export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: CorpusInput, opts: ParallelTokenizeOptions = {}): Promise<CorpusData> {
   const o = resolveOptions(tokenizer, opts);
   const workers = checkWorkers(opts.workers);
-  const batchChars = opts.batchChars ?? 1 << 20;
+  const batchChars = opts.batchChars ?? 1 << 18;
   if (typeof texts !== 'string' && !(texts && (Symbol.iterator in Object(texts) || Symbol.asyncIterator in Object(texts)))) {
     throw new TypeError('tokenizeCorpus: texts must be a string, an array or iterable of strings, or an async iterable of strings');
   }
@@ -205,7 +200,7 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
   const files = await expandGlobs(patterns, { cwd: opts.cwd });
   const { stat } = await import('node:fs/promises');
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size)));
-  const batchBytes = opts.batchChars ?? 1 << 20;
+  const batchBytes = opts.batchChars ?? 1 << 18;
   const batches: Batch[] = [];
   let cur: string[] = [];
   let size = 0;

@@ -1,5 +1,5 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
-// rebuilds the tokenizer from a spec, checks its fingerprint, then encodes batches of texts or files into one
+// rebuilds the tokenizer from a spec (checking the fingerprint of one rebuilt from tokenizer.json), then encodes batches of texts or files into one
 // packed Uint32Array per batch plus per-document lengths, transferred back without copying.
 
 export const DATA_WORKER_SOURCE = `
@@ -16,7 +16,10 @@ const { readFileSync } = require('node:fs');
         spec.fullIds.forEach((id, k) => { map[id] = k; });
         return { encode: (text) => { const ids = base.encode(text); for (let i = 0; i < ids.length; i++) ids[i] = map[ids[i]]; return ids; } };
       }
-      const t = spec.kind === 'bvv241' ? m.bvv241(spec.variant, { lossless: spec.lossless }) : m.fromHuggingFace(spec.json);
+      // bvv241 is fully determined by variant and mode (same module as the caller); anything rebuilt from
+      // tokenizer.json is checked against the caller's fingerprint
+      if (spec.kind === 'bvv241') return m.bvv241(spec.variant, { lossless: spec.lossless });
+      const t = m.fromHuggingFace(spec.json);
       if (t.fingerprint !== fingerprint) throw new Error('the tokenizer rebuilt in a worker has fingerprint ' + t.fingerprint + ', not ' + fingerprint);
       return t;
     };
