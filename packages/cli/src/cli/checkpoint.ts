@@ -39,11 +39,11 @@ export function checkpointVocabSize(dir: string): number {
   return cfg.vocabSize;
 }
 
-/** The tokenizer for a checkpoint: --tokenizer, else the nearest sidecar (dir, then up to 3 parents), else bvv241-2-3. */
+/** The tokenizer for a checkpoint: --tokenizer, else the nearest sidecar (dir, then up to 5 parents), else bvv241-2-3. */
 export async function tokenizerForCheckpoint(dir: string, flag: string | undefined): Promise<Tokenizer> {
   if (flag !== undefined) return resolveTokenizer(flag);
   let d = resolve(dir);
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 6; i++) {
     const p = join(d, TOKENIZER_SIDECAR);
     if (existsSync(p)) return readTokenizerSidecar(p);
     d = dirname(d);

@@ -163,7 +163,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO): Promise<num
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0; // e.g. 130 after Ctrl-C stopped a run
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return 0;
