@@ -1,0 +1,95 @@
+// The packed-install test: `pnpm pack` of every package in packages/, `npm install` of the tarballs into an empty
+// temp project (as a user installs them from npm: only what "files" ships, resolved through "exports"), then in that
+// project: each package's README quick start (the first js/ts block importing the package; ts blocks transpiled
+// and type-checked), the CLI's bin, and a strict TypeScript consumer of every package's main exports.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const packagesDir = join(root, 'packages');
+const packages = readdirSync(packagesDir).filter((d) => existsSync(join(packagesDir, d, 'package.json'))).sort()
+  .map((dir) => ({ dir: join(packagesDir, dir), json: JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) }));
+const tmp = mkdtempSync(join(tmpdir(), 'glyphlm-pack-'));
+const project = join(tmp, 'consumer');
+const timings = {};
+const run = (cmd, args, cwd, timeout = 120_000) => execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+const timed = (name, f) => { const t0 = Date.now(); const r = f(); timings[name] = (Date.now() - t0) / 1000; return r; };
+
+/** The README's quick start: the first ```js/```mjs/```ts block that imports the package itself. */
+function quickStart(pkg) {
+  const file = join(pkg.dir, 'README.md');
+  if (!existsSync(file)) return { error: `${file} does not exist` };
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^```(js|mjs|ts|typescript)\n([\s\S]*?)^```/gm)) {
+    if (m[2].includes(`from '${pkg.json.name}`)) return { lang: m[1].startsWith('t') ? 'ts' : 'js', code: m[2], line: text.slice(0, m.index).split('\n').length + 1 };
+  }
+  return { error: `${file}: no \`\`\`js or \`\`\`ts block importing '${pkg.json.name}'` };
+}
+
+beforeAll(() => {
+  const tarballs = join(tmp, 'tarballs');
+  mkdirSync(tarballs, { recursive: true });
+  timed('pnpm pack (all)', () => { for (const p of packages) run('pnpm', ['pack', '--pack-destination', tarballs], p.dir); });
+  const files = readdirSync(tarballs);
+  const deps = {};
+  for (const p of packages) {
+    const base = p.json.name.replace('@', '').replace('/', '-') + `-${p.json.version}.tgz`;
+    if (!files.includes(base)) throw new Error(`pnpm pack of ${p.dir} did not write ${base} (got ${files.join(', ')})`);
+    deps[p.json.name] = `file:../tarballs/${base}`;
+  }
+  mkdirSync(project, { recursive: true });
+  // overrides: the packages' own dependencies on each other resolve to these tarballs, not to the registry
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: deps, overrides: deps,
+    devDependencies: { typescript: '5.9.3', '@types/node': '20.19.43' } }, null, 2));
+  const cache = process.env.GLYPHLM_NPM_CACHE ?? join(homedir(), '.npm');
+  timed('npm install', () => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--cache', cache, '--loglevel', 'error'], project, 300_000));
+}, 420_000);
+
+afterAll(() => {
+  console.log('pack test timings (s):', JSON.stringify(timings));
+  if (!process.env.GLYPHLM_KEEP_PACK) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('packed packages installed with npm', () => {
+  for (const pkg of packages) {
+    it(`${pkg.json.name}: README quick start runs from the installed tarball`, () => {
+      if (pkg.json.bin) {
+        const out = run(process.execPath, [join(project, 'node_modules', pkg.json.name, pkg.json.bin[Object.keys(pkg.json.bin)[0]]), '--help'], project);
+        expect(out.length).toBeGreaterThan(0);
+      }
+      const qs = quickStart(pkg);
+      if (pkg.json.bin && qs.error) return; // a command-line package: its quick start is the bin (above)
+      expect(qs.error).toBeUndefined();
+      const name = pkg.json.name.split('/')[1];
+      let file = join(project, `quickstart-${name}.mjs`);
+      if (qs.lang === 'ts') {
+        const ts = join(project, `quickstart-${name}.ts`);
+        writeFileSync(ts, qs.code);
+        run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+          '--target', 'es2022', '--lib', 'es2022,dom', '--skipLibCheck', '--types', 'node', ts], project);
+        run(process.execPath, ['-e', `const ts=require('typescript');const fs=require('fs');fs.writeFileSync(${JSON.stringify(file)},ts.transpileModule(fs.readFileSync(${JSON.stringify(ts)},'utf8'),{compilerOptions:{module:ts.ModuleKind.ESNext,target:ts.ScriptTarget.ES2022}}).outputText)`], project);
+      } else {
+        writeFileSync(file, qs.code);
+      }
+      try {
+        timed(`quick start ${name}`, () => run(process.execPath, [file], project, 180_000));
+      } catch (e) {
+        throw new Error(`${pkg.dir}/README.md line ${qs.line}: the quick start failed in an npm-installed project:\n${e.stderr || e.message}`);
+      }
+    }, 200_000);
+  }
+
+  it('a strict TypeScript consumer type-checks against every package\'s exports', () => {
+    copyFileSync(join(import.meta.dirname, 'consumer.ts'), join(project, 'consumer.ts'));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext',
+      target: 'es2022', lib: ['es2022', 'dom'], types: ['node'], skipLibCheck: false }, files: ['consumer.ts'] }));
+    try {
+      run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    } catch (e) {
+      throw new Error(`tsc on consumer.ts failed:\n${e.stdout}${e.stderr}`);
+    }
+  }, 120_000);
+});
