@@ -3,13 +3,13 @@
 // prompts truncated (and counted) as specified, the request cache resumes and never crosses models, bad input fails
 // before any work.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { useBackend, createModel, type GPT } from '@glyphlm/transformer-core';
+import { useBackend, createModel, AdamW, type GPT } from '@glyphlm/transformer-core';
 import { bvv241 } from '@glyphlm/unicode-tokenizer';
 import { loadMMLU } from '../data/load.js';
 import type { MMLU, McqItem } from '../data/types.js';
 import { evaluate, argmax } from './evaluate.js';
 import { memoryRequestCache, type RequestCache } from './cache.js';
-import { harnessContext, harnessDescription, harnessContinuations, paperPromptMMLU, clozeContext, clozeContinuations } from './prompts.js';
+import { harnessContext, harnessDescription, harnessContinuations, paperPromptMMLU, paperPromptMultiline, clozeContext, clozeContinuations } from './prompts.js';
 import { encodePair } from './requests.js';
 import { itemSeed } from './paper.js';
 import { parsePaperAnswer } from './paper-parse.js';
@@ -170,6 +170,14 @@ describe('paper', () => {
       }
     }
     expect(r.accuracy.runs!.length).toBe(3);
+    for (let run = 0; run < 3; run++) expect(r.accuracy.runs![run]).toBeCloseTo(r.items.filter((it) => it.preds![run] === it.gold).length / 4, 12);
+    for (const it of r.items) expect(it.preds).toEqual(it.outputs!.map((o) => parsePaperAnswer(o, ['A', 'B', 'C', 'D']).pred));
+    const accs = r.accuracy.runs!;
+    const mean = accs.reduce((a, b) => a + b, 0) / 3;
+    const half = (1.96 * Math.sqrt(accs.reduce((a, v) => a + (v - mean) ** 2, 0) / 3)) / Math.sqrt(3);
+    expect(r.accuracy.micro).toBeCloseTo(mean, 12);
+    expect(r.accuracy.ci95[0]).toBeCloseTo(Math.max(0, mean - half), 12);
+    expect(r.accuracy.ci95[1]).toBeCloseTo(Math.min(1, mean + half), 12);
     const again = await evaluate(model, tok, mmlu, { protocol: 'paper', subjects: ['anatomy'], limitPerSubject: 4, runs: 3, seed: 5, temperature: 1 });
     expect(again.items).toEqual(r.items);
   });
@@ -191,6 +199,73 @@ describe('paper', () => {
       }
       expect(it.output).toBe(tok.decode([...ids, ...out]).slice(tok.decode(ids).length));
     }
+  });
+});
+
+describe('paper on a tiny trained model that answers " A" (a space, then the letter)', () => {
+  it('faithful reads only the space (invalid); firstNonSpace reads the letter', async () => {
+    // four anatomy items whose answer is A; the model learns to continue "Answer:" with " A"
+    const items = mmlu.test.filter((t) => t.subject === 'anatomy' && t.answer === 0).slice(0, 4);
+    const data = { ...mmlu, subjects: ['anatomy'], test: items };
+    const m = tinyModel(11, 256);
+    const opt = new AdamW({ lr: 3e-2, weightDecay: 0 });
+    try {
+      const seqs = items.map((it) => Array.from(tok.encode(`${paperPromptMMLU(it)} A`)));
+      const space = tok.encode(' ')[0];
+      expect(seqs.every((s) => s.at(-2) === space)).toBe(true); // bvv241-2-3: ' A' is a space then the letter
+      for (let step = 0; step < 40; step++) {
+        const s = seqs[step % seqs.length];
+        const targets = s.slice(1).map((id, i) => (i >= s.length - 3 ? id : -1)); // only the space and the letter
+        opt.minimize(() => m.loss([s.slice(0, -1)], [targets]), m.trainableVariables)?.dispose();
+      }
+      const o = { protocol: 'paper' as const, subjects: ['anatomy'] };
+      const faithful = await evaluate(m, tok, data, o);
+      expect(faithful.items.map((i) => i.output)).toEqual([' ', ' ', ' ', ' ']);
+      expect(faithful.accuracy.invalidRate).toBe(1);
+      expect(faithful.accuracy.micro).toBe(0);
+      const read = await evaluate(m, tok, data, { ...o, firstNonSpace: true });
+      expect(read.items.map((i) => i.output)).toEqual([' A', ' A', ' A', ' A']);
+      expect(read.accuracy.micro).toBe(1);
+      expect(read.accuracy.invalidRate).toBe(0);
+    } finally {
+      opt.dispose();
+      m.dispose();
+    }
+  });
+});
+
+describe('ARC-style items (labels 1-4, paper multi-line prompt, 2 tokens)', () => {
+  it('the paper protocol reads two greedy tokens after the multi-line prompt', async () => {
+    const items: McqItem[] = [
+      { subject: 'ARC-Easy', index: 0, question: 'Which is a gas?', choices: ['ice', 'steam', 'rock', 'wood'], answer: 1, labels: ['1', '2', '3', '4'] },
+      { subject: 'ARC-Easy', index: 1, question: 'What do plants need?', choices: ['light', 'salt', 'sand'], answer: 0 },
+    ];
+    const arc = { name: 'arc-easy', source: 'test fixture', subjects: ['ARC-Easy'], dev: [], val: [], test: items };
+    const r = await evaluate(model, tok, arc, { protocol: 'paper' });
+    for (const [i, it] of r.items.entries()) {
+      const prompt = paperPromptMultiline(items[i]);
+      const ids = Array.from(tok.encode(prompt));
+      const out: number[] = [];
+      for await (const id of model.generate(ids, { maxNewTokens: 2 })) out.push(id);
+      expect(it.output).toBe(tok.decode([...ids, ...out]).slice(tok.decode(ids).length));
+      expect(it.nChoices).toBe(items[i].choices.length);
+    }
+    expect(r.accuracy.chance).toBeCloseTo((1 / 4 + 1 / 3) / 2, 12);
+    expect(r.options.maxNewTokens).toBe(2);
+    expect(r.options.paperFormat).toBe('multi-line');
+    const h = await evaluate(model, tok, arc, { protocol: 'harness', shots: 0 });
+    expect(h.items[1].logliks!.length).toBe(3);
+  });
+});
+
+describe('onProgress', () => {
+  it('reports done/total per chunk with a rate and an ETA', async () => {
+    const seen: { done: number; total: number; subject: string; etaMs: number; requestsPerSecond: number }[] = [];
+    await evaluate(model, tok, mmlu, { protocol: 'cloze', subjects: ['anatomy', 'virology'], limitPerSubject: 2, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => [p.done, p.total, p.subject])).toEqual([[8, 16, 'anatomy'], [16, 16, 'virology']]);
+    expect(seen[0].requestsPerSecond).toBeGreaterThan(0);
+    expect(seen[0].etaMs).toBeCloseTo((8 / seen[0].requestsPerSecond) * 1000, 6);
+    expect(seen[1].etaMs).toBe(0);
   });
 });
 
@@ -246,6 +321,8 @@ describe('bad input, before any work', () => {
     await expect(evaluate(model, tok, mmlu, { protocol: 'harness', runs: 3 })).rejects.toThrow(/option runs must be 1 for the harness protocol/);
     await expect(evaluate(model, tok, mmlu, { protocol: 'harness', limitPerSubject: 0 })).rejects.toThrow(/option limitPerSubject must be an integer >= 1/);
     await expect(evaluate(model, tok, mmlu, { protocol: 'harness', shot: 5 } as never)).rejects.toThrow(/option shot is unknown/);
+    await expect(evaluate(model, tok, mmlu, { protocol: 'harness', subjects: ['anatomy', 'anatomy'] })).rejects.toThrow(/option subjects lists 'anatomy' twice/);
+    await expect(evaluate(model, tok, mmlu, { protocol: 'paper', maxExtraTokens: 2 })).rejects.toThrow(/option maxExtraTokens needs firstNonSpace: true/);
     const empty = { ...mmlu, val: [] };
     await expect(evaluate(model, tok, empty, { protocol: 'cloze', split: 'val' })).rejects.toThrow(/split 'val' is empty/);
     const badItem = { ...mmlu, test: [{ ...mmlu.test[0], answer: 4 }] };

@@ -90,6 +90,10 @@ export function validateOptions(opts: EvaluateOptions): void {
   if (opts.topP !== undefined && !(typeof opts.topP === 'number' && opts.topP > 0 && opts.topP <= 1)) throw bad('topP', `must be in (0, 1], got ${JSON.stringify(opts.topP)}`);
   if (opts.subjects !== undefined && !(Array.isArray(opts.subjects) && opts.subjects.every((s) => typeof s === 'string'))) throw bad('subjects', 'must be an array of subject names');
   if (opts.subjects !== undefined && opts.subjects.length === 0) throw bad('subjects', 'is empty');
+  if (opts.subjects !== undefined) {
+    const dup = opts.subjects.find((s, i) => opts.subjects!.indexOf(s) !== i);
+    if (dup !== undefined) throw bad('subjects', `lists '${dup}' twice`);
+  }
   if (opts.paperFormat !== undefined && !['single-line', 'multi-line'].includes(opts.paperFormat)) throw bad('paperFormat', `must be 'single-line' or 'multi-line', got ${JSON.stringify(opts.paperFormat)}`);
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw bad('onProgress', 'must be a function');
   if (opts.cache !== undefined && typeof opts.cache?.open !== 'function') throw bad('cache', 'must be a RequestCache ({ open(modelFingerprint) })');
