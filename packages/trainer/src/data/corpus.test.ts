@@ -155,6 +155,12 @@ print(hashlib.sha256(b).hexdigest())`;
     expect([...fingerprintParts(d)].map((c) => c.length)).toEqual([expect.any(Number), 2 * d.train.length, 2 * d.val.length, d.train.length, d.val.length]);
   });
 
+  test('pinned fingerprint (data.browser.test.ts expects the same in Chromium)', () => {
+    const d = tokenizeCorpus(tok, seededDocuments(11, 60, 300), { sft: { examples: [{ prompt: 'Q: a', response: ' b' }, { prompt: 'Q: c', response: ' d' }], ratio: 0.1, maskPrompt: true } });
+    expect(d.meta.fingerprint).toBe('d445e6b87f6f85d400c05f7a75e25139993da109f029e052b029e937a031ddba');
+    expect([d.train.length, d.val.length]).toEqual([15269, 1756]);
+  });
+
   test('bad input: clear errors before any work', () => {
     const small = charTokenizer('abc');
     expect(() => tokenizeCorpus(tok, '')).toThrow('empty corpus (1 documents, 0 characters, 0 tokens)');
