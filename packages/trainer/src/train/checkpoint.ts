@@ -163,6 +163,9 @@ function checkTrainerJson(j: unknown, file: string): TrainerState {
   if (!s || !Number.isInteger(s.seed) || !Number.isInteger(s.nextStep) || (s.nextStep as number) < 0) {
     throw new TrainCheckpointError(file, `sampler must be { seed, nextStep } integers, got ${JSON.stringify(s)}`, 'sampler');
   }
+  if (s.nextStep !== t.step || s.seed !== o.seed) {
+    throw new TrainCheckpointError(file, `sampler must be { seed: options.seed, nextStep: step } = ${JSON.stringify({ seed: o.seed, nextStep: t.step })}, got ${JSON.stringify(s)}`, 'sampler');
+  }
   const d = t.data as Record<string, unknown>;
   if (!d || typeof d.fingerprint !== 'string' || typeof d.tokenizerFingerprint !== 'string' || !Number.isInteger(d.trainTokens) || !Number.isInteger(d.valTokens)) {
     throw new TrainCheckpointError(file, `data must be { fingerprint, tokenizerFingerprint, trainTokens, valTokens }, got ${JSON.stringify(d)}`, 'data');

@@ -399,6 +399,7 @@ describe('resume and checkpoint errors', () => {
       ['latest.json', (b) => cut(b), /^mem\/latest.json: invalid JSON/],
       ['step-000003/trainer.json', (b) => cut(b), /^mem\/step-000003\/trainer.json: invalid JSON .*corrupt or truncated/],
       ['step-000003/config.json', () => new TextEncoder().encode('{"format": "nope"}'), /^mem\/step-000003\/config.json: format is "nope"/],
+      ['step-000003/trainer.json', (b) => new TextEncoder().encode(new TextDecoder().decode(b).replace('"nextStep":3', '"nextStep":2')), /^mem\/step-000003\/trainer.json: sampler must be \{ seed: options.seed, nextStep: step \}/],
       ['step-000003/model.safetensors', (b) => cut(b), /^mem\/step-000003\/model.safetensors: /],
       ['step-000003/optimizer.safetensors', (b) => cut(b), /^mem\/step-000003\/optimizer.safetensors: not a readable safetensors file/],
       ['step-000003/optimizer.safetensors', () => undefined, /^mem\/step-000003\/optimizer.safetensors: missing/],
