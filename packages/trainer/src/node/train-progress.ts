@@ -82,7 +82,7 @@ export function progressPrinter(opts: ProgressPrinterOptions = {}): ProgressPrin
     };
     if (!multi) {
       multi = new cliProgress.MultiBar({
-        stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, barsize: 24, gracefulExit: true,
+        stream: stream as NodeJS.WritableStream, hideCursor: false, clearOnComplete: false, barsize: 24, gracefulExit: false, // Ctrl-C keeps its meaning
         format: 'step {value}/{total} {bar} loss {loss} | {tps} tok/s{mfu} | ETA {etaText}',
       }, cliProgress.Presets.shades_classic);
       bar = multi.create(e.steps, Math.max(0, e.step - 1), payload);
