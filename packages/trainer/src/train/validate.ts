@@ -133,9 +133,10 @@ export function resolveTrainOptions(opts: TrainOptions): ResolvedTrainOptions {
     }
   }
   if (tf.getBackend() === 'wasm') {
-    const bytes = activationBytes(model, batchSize, blockSize);
+    const rows = Math.ceil(batchSize / workers); // each thread computes a block of rows of every micro-batch
+    const bytes = activationBytes(model, rows, blockSize);
     if (bytes > WASM_HEAP_BYTES) {
-      throw new TrainOptionError('batchSize', `${batchSize} x ${blockSize} tokens needs more than ${(bytes / 1024 ** 3).toFixed(1)} GiB of activations, above the wasm heap's 4 GiB: use a smaller batchSize and gradAccumSteps`);
+      throw new TrainOptionError('batchSize', `${rows} rows x ${blockSize} tokens per thread needs more than ${(bytes / 1024 ** 3).toFixed(1)} GiB of activations, above the wasm heap's 4 GiB: use a smaller batchSize and gradAccumSteps`);
     }
   }
   return {
