@@ -3,7 +3,7 @@
 // and trainable embedding, against the PyTorch twin's own training loop (interop/python/twin.py bench, 2 threads)
 // on the same config and batch in the same run. MFU per worker is against the 1024^3 wasm matMul ceiling measured
 // on this thread right before and after each row's steps (the VM drifts by up to 1.5x within minutes).
-// Env: BENCH_STEPS (timed steps per arm, default 3, after 1 warm-up; median), BENCH_ONLY=<preset>,
+// Env: BENCH_STEPS (timed steps per arm, default 3, median), BENCH_WARMUP (untimed steps first, default 2), BENCH_ONLY=<preset>,
 // BENCH_KIND=frozen|trainable, BENCH_TORCH=0 (skip PyTorch), BENCH_ALT=1 (also 2 worker threads with this thread
 // idle), BENCH_ROUNDS (default 1: repeats each row's arms interleaved).
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,9 @@ import { threadCpuMs } from '../dist/node/parallel-cputime.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const twin = join(here, '../../../interop/python/twin.py');
 const STEPS = Number(process.env.BENCH_STEPS ?? 3);
+// a fresh worker's wasm code starts in V8's baseline tier and is optimized while it runs: the first steps of every
+// arm are slower (the first ~2x, the second ~10 %), so each arm warms up before it is timed
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const fmt = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
@@ -69,7 +72,7 @@ function batch(cfg, B, seed) {
 }
 
 /**
- * Median step time (ms) of the engine on `threads` threads over STEPS steps after one warm-up, the median phase
+ * Median step time (ms) of the engine on `threads` threads over STEPS steps after WARMUP untimed ones, the median phase
  * times of those steps, and the CPU time the process used per step (all threads; robust to a busy machine).
  */
 async function engineArm(name, B, kind, threads, mainComputes = true) {
@@ -80,12 +83,12 @@ async function engineArm(name, B, kind, threads, mainComputes = true) {
   const phases = [];
   let cpu = 0;
   try {
-    for (let i = 0; i <= STEPS; i++) {
+    for (let i = 0; i < WARMUP + STEPS; i++) {
       const micro = [batch(cfg, B, 100 + i)];
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await engine.step({ micro, lr: 1e-3, gradClip: 1, dropout: 0, dropoutSeeds: [0] });
-      if (i > 0) {
+      if (i >= WARMUP) {
         times.push(performance.now() - t0);
         const c = process.cpuUsage(c0);
         cpu += (c.user + c.system) / 1000;
@@ -133,7 +136,7 @@ const runs = [
 ].filter((r) => !process.env.BENCH_ONLY || r.name === process.env.BENCH_ONLY);
 const kinds = ['frozen', 'trainable'].filter((k) => !process.env.BENCH_KIND || k === process.env.BENCH_KIND);
 
-console.log(`# @glyphlm/trainer training bench: createWorkerEngine on tfjs wasm (1 thread per replica), node ${process.version}; ${STEPS} timed steps per arm (median), PyTorch twin on 2 threads`);
+console.log(`# @glyphlm/trainer training bench: createWorkerEngine on tfjs wasm (1 thread per replica), node ${process.version}; ${STEPS} timed steps per arm (median) after ${WARMUP} untimed, PyTorch twin on 2 threads`);
 const rows = [];
 for (const r of runs) {
   const cfg = presets[r.name];
