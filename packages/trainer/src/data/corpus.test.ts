@@ -178,5 +178,11 @@ print(hashlib.sha256(b).hexdigest())`;
     expect(() => tokenizeCorpus(tok, 'abc', { separatorId: 70000 })).toThrow(/separatorId 70000 is outside the vocabulary/);
     expect(() => tokenizeCorpus(tok, ['a', 'b'], { split: 'documents', valFraction: 0.1 })).toThrow(/split 'documents' put \d of 2 documents into val/);
     expect(() => tokenizeCorpus(tok, 42 as unknown as string)).toThrow(/texts must be a string/);
+    // a bad SFT example fails before any document is read
+    let read = 0;
+    function* texts() { read++; yield 'never tokenized'; }
+    expect(() => tokenizeCorpus(tok, texts(), { sft: { examples: [{ prompt: 'a', response: 'b' }, { prompt: 'c', response: 5 as unknown as string }] } }))
+      .toThrow('sft example 1: field "response" must be a string');
+    expect(read).toBe(0);
   });
 });

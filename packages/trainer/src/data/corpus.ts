@@ -40,17 +40,18 @@ export function tokenizeCorpus(tokenizer: Tokenizer, texts: CorpusInput, opts: T
   if (isAsyncIterable(texts) || (opts.sft && isAsyncIterable(opts.sft.examples) && !isIterable(opts.sft.examples))) {
     return tokenizeCorpusAsync(tokenizer, texts, opts);
   }
-  const docs = new DocumentIds();
-  if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
-  else {
-    let i = 0;
-    for (const t of texts as Iterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
-  }
+  // SFT examples first: a bad example is an error before the (long) corpus is tokenized
   let examples: EncodedExample[] | null = null;
   if (o.sft) {
     examples = [];
     let i = 0;
     for (const ex of opts.sft!.examples as Iterable<SftExample>) { examples.push(encodeExample(tokenizer, ex, i, o.sft)); i++; }
+  }
+  const docs = new DocumentIds();
+  if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
+  else {
+    let i = 0;
+    for (const t of texts as Iterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
   }
   return assembleCorpus(tokenizer, docs, examples, o);
 }
@@ -58,12 +59,7 @@ export function tokenizeCorpus(tokenizer: Tokenizer, texts: CorpusInput, opts: T
 /** tokenizeCorpus for any input, always as a Promise (reads async iterables document by document). */
 export async function tokenizeCorpusAsync(tokenizer: Tokenizer, texts: CorpusInput, opts: TokenizeCorpusOptions = {}): Promise<CorpusData> {
   const o = resolveOptions(tokenizer, opts);
-  const docs = new DocumentIds();
-  if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
-  else if (isAsyncIterable(texts) || isIterable(texts)) {
-    let i = 0;
-    for await (const t of texts as AsyncIterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
-  } else {
+  if (typeof texts !== 'string' && !isAsyncIterable(texts) && !isIterable(texts)) {
     throw new TypeError('tokenizeCorpus: texts must be a string, an array or iterable of strings, or an async iterable of strings');
   }
   let examples: EncodedExample[] | null = null;
@@ -71,6 +67,12 @@ export async function tokenizeCorpusAsync(tokenizer: Tokenizer, texts: CorpusInp
     examples = [];
     let i = 0;
     for await (const ex of opts.sft!.examples as AsyncIterable<SftExample>) { examples.push(encodeExample(tokenizer, ex, i, o.sft)); i++; }
+  }
+  const docs = new DocumentIds();
+  if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
+  else {
+    let i = 0;
+    for await (const t of texts as AsyncIterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
   }
   return assembleCorpus(tokenizer, docs, examples, o);
 }

@@ -188,9 +188,10 @@ export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: Corpus
   if (typeof texts !== 'string' && !(texts && (Symbol.iterator in Object(texts) || Symbol.asyncIterator in Object(texts)))) {
     throw new TypeError('tokenizeCorpus: texts must be a string, an array or iterable of strings, or an async iterable of strings');
   }
+  const examples = await encodeSft(tokenizer, opts, o); // a bad example fails before the corpus is tokenized
   const docs = new DocumentIds();
   await tokenizeBatches(tokenizer, workers, textBatches(texts, batchChars), docs, readTextFileSync);
-  return assembleCorpus(tokenizer, docs, await encodeSft(tokenizer, opts, o), o, nodeHashParts);
+  return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
 }
 
 /** Tokenize files (paths and glob patterns; each file one document, in expandGlobs order) on worker threads. */
@@ -210,9 +211,10 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
     if (size >= batchBytes) { batches.push({ files: cur }); cur = []; size = 0; }
   });
   if (cur.length) batches.push({ files: cur });
+  const examples = await encodeSft(tokenizer, opts, o);
   const docs = new DocumentIds();
   await tokenizeBatches(tokenizer, workers, batches, docs, readTextFileSync);
-  return assembleCorpus(tokenizer, docs, await encodeSft(tokenizer, opts, o), o, nodeHashParts);
+  return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
 }
 
 /** A file's UTF-8 text for this thread's batches (the worker does the same): BOM dropped, invalid UTF-8 an error. */
