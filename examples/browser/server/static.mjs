@@ -1,19 +1,21 @@
 // A minimal static server for the built app (dist/) plus the /runs/ checkpoint routes, with the MIME types the
-// app needs (application/wasm for streaming compilation; .gz sent as bytes, not as Content-Encoding).
+// app needs (application/wasm for streaming compilation; .gz sent as bytes, not as Content-Encoding). Used by the
+// test and the bench.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { runsMiddleware } from '../server/runs.mjs';
+import { runsMiddleware } from './runs.mjs';
 
-const TYPES: Record<string, string> = {
+const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
   '.json': 'application/json', '.woff': 'font/woff', '.gz': 'application/octet-stream', '.svg': 'image/svg+xml',
 };
 
-export async function serve(distDir: string, runsDir: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves `distDir` and `runsDir` (under /runs/) on a free localhost port. */
+export async function serve(distDir, runsDir) {
   const root = resolve(distDir);
   const runs = runsMiddleware(runsDir);
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     runs(req, res, () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       const file = resolve(join(root, path.endsWith('/') ? path + 'index.html' : path));
@@ -26,7 +28,6 @@ export async function serve(distDir: string, runsDir: string): Promise<{ url: st
       createReadStream(file).pipe(res);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${addr.port}/`, close: () => new Promise((r) => server.close(() => r())) };
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
