@@ -52,6 +52,14 @@ describe('tokenizing on worker threads', () => {
     expect(got.meta.fingerprint).toBe(ref.meta.fingerprint);
   });
 
+  test('a tokenizer without a tokenizer.json form is tokenized on the calling thread, same result', async () => {
+    const custom = { ...tok, name: 'custom', vocabSize: tok.vocabSize, specialTokens: tok.specialTokens, fingerprint: 'custom',
+      encode: (t: string) => tok.encode(t), decode: (ids: ArrayLike<number>) => tok.decode(ids), tokenString: (id: number) => tok.tokenString(id),
+      isSpecial: (id: number) => tok.isSpecial(id), toHuggingFaceJSON: (): string => { throw new Error('no json'); } };
+    const got = await tokenizeCorpusParallel(custom, docs, { workers: 2, batchChars: 10_000 });
+    expect(got.meta.fingerprint).toBe(tokenizeCorpus(custom, docs).meta.fingerprint);
+  });
+
   test('a compact vocabulary is rebuilt over its base tokenizer in the workers', async () => {
     const cv = compactVocabulary(tok, tokenizeCorpus(tok, docs.slice(0, 10)), { minCount: 2 });
     const ref = tokenizeCorpus(cv.tokenizer, docs);

@@ -29,7 +29,10 @@ export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
 type TokenizerSpec = { kind: 'bvv241'; variant: string; lossless: boolean } | { kind: 'hf'; json: string }
   | { kind: 'compact'; base: TokenizerSpec; baseFingerprint: string; fullIds: number[]; fallback: number };
 
-/** How a worker rebuilds the tokenizer: bvv241 by variant, a compact vocabulary over its base, others from JSON. */
+/**
+ * How a worker rebuilds the tokenizer: bvv241 by variant, a compact vocabulary over its base, others from their
+ * tokenizer.json (a tokenizer without one, whose toHuggingFaceJSON throws, is tokenized on the calling thread).
+ */
 function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
   const t = tokenizer as Tokenizer & { variant?: string; lossless?: boolean; compact?: { base: Tokenizer; fullIds: Uint32Array; fallback: number } };
   if (t.compact) {
@@ -117,9 +120,13 @@ async function tokenizeBatches(
   tokenizer: Tokenizer, threads: number, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds,
   readText: (file: string) => string,
 ): Promise<void> {
-  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec: tokenizerSpec(tokenizer), fingerprint: tokenizer.fingerprint };
+  let spec: TokenizerSpec | null = null;
+  if (threads > 1) {
+    try { spec = tokenizerSpec(tokenizer); } catch { spec = null; } // no tokenizer.json form: this thread only
+  }
+  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec, fingerprint: tokenizer.fingerprint };
   const workers: TokenizeWorker[] = [];
-  const starting = Array.from({ length: threads - 1 }, () => TokenizeWorker.start(workerData).then((w) => { workers.push(w); return w; }));
+  const starting = spec === null ? [] : Array.from({ length: threads - 1 }, () => TokenizeWorker.start(workerData).then((w) => { workers.push(w); return w; }));
   starting.forEach((p) => p.catch(() => {}));
   const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
   let next = 0; // next result to append
