@@ -268,6 +268,23 @@ describe('createWorkerEngine', () => {
     expect(a[0]).not.toBe(none[0]);
   });
 
+  it('keeps the main thread\'s tensor count flat over many steps and evals', async () => {
+    const steps = makeSteps(17, 2, 2, 3);
+    const model = createModel(cfg, { embedding: 'trainable', seed: 11 });
+    const engine = await createWorkerEngine(model, { workers: 2 });
+    const req = (i: number) => ({ micro: steps[i % 2], lr: LR, gradClip: 1, dropout: 0, dropoutSeeds: [0, 0] });
+    await engine.step(req(0));
+    await engine.evalLoss(steps[0]);
+    const count = tf.memory().numTensors;
+    for (let i = 1; i < 30; i++) {
+      await engine.step(req(i));
+      if (i % 10 === 0) await engine.evalLoss(steps[1]);
+    }
+    expect(tf.memory().numTensors).toBe(count);
+    await engine.dispose();
+    model.dispose();
+  });
+
   it('evalLoss is the token-weighted mean over the batches, split across threads', async () => {
     const batches = makeSteps(13, 1, 3, 3)[0];
     const model = createModel(cfg, { embedding: 'trainable', seed: 5 });
