@@ -40,9 +40,9 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const tps = steady[Math.floor(steady.length / 2)];
     const tokensPerStep = t.batchSize * t.gradAccumSteps * p.model.blockSize;
     const secondsPerStep = tokensPerStep / tps;
-    // The probe has 2 validations and 2 checkpoints; a real run has about 6 and 8 (scheduleFor): scale that part.
+    // The probe has 2 validations and 2 checkpoints; a real run has about 5 and 4 (scheduleFor): scale that part.
     const probeFixed = Math.max(0, wall - probeSteps * secondsPerStep);
-    const runOverheadSeconds = probeFixed * 3;
+    const runOverheadSeconds = probeFixed * 2.5;
     const e0 = performance.now();
     await valLossByFrequency(model, prep.data, { blockSize: p.model.blockSize, batches: p.finalEvalBatches, batchSize: t.batchSize, seed: 0 });
     await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);

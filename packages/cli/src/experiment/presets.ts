@@ -68,7 +68,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     name: 'laptop',
     summary: 'the default: 4 layers, d 256, 256-component glyph table, compact vocabulary, 4 arms x 2 seeds, steps sized to finish in 15 minutes on this machine',
     budgetMinutes: 15,
-    finalEvalBatches: 16,
+    finalEvalBatches: 8,
     model: { nEmbed: 256, dModel: 256, nLayer: 4, nHead: 4, blockSize: 128, dropout: 0 },
     train: { steps: 120, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 20, evalBatches: 4, checkpointEvery: 15 },
     seeds: [1, 2],
@@ -76,8 +76,8 @@ export const PRESETS: Record<PresetName, Preset> = {
     workers: 2,
     compact: true,
     corpus: { valFraction: 0.1, sftRatio: 0.1 },
-    mmlu: { split: 'test', limitPerSubject: 1, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-sampled'], paperRuns: 3, temperature: 1 },
-    perplexityTokens: 256,
+    mmlu: { split: 'test', limitPerSubject: 1, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-sampled'], paperRuns: 2, temperature: 1 },
+    perplexityTokens: 128,
     samples: { prompts: SAMPLE_PROMPTS.slice(0, 2), maxNewTokens: 32 },
   },
   desktop: {
@@ -112,13 +112,13 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
 };
 
-/** The schedule that goes with `steps`: warmup 5 % of the run, about 6 validation points and 8 checkpoints. */
+/** The schedule that goes with `steps`: warmup 5 % of the run, about 5 validation points and 4 checkpoints. */
 export function scheduleFor(train: Preset['train'], steps: number): Preset['train'] {
   return {
     ...train,
     steps,
     warmupSteps: Math.max(1, Math.round(steps * 0.05)),
-    evalEvery: Math.max(1, Math.ceil(steps / 6)),
-    checkpointEvery: Math.max(1, Math.ceil(steps / 8)),
+    evalEvery: Math.max(1, Math.ceil(steps / 5)),
+    checkpointEvery: Math.max(1, Math.ceil(steps / 4)),
   };
 }
