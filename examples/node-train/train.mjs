@@ -65,8 +65,8 @@ for (const protocol of ['harness', 'paper']) {
 }
 
 // 6. A sample.
-const ids = [];
-for await (const id of model.generate([...compact.tokenizer.encode(o.prompt)], { maxNewTokens: 60, temperature: 0.8, topK: 40, seed: 1 })) ids.push(id);
+const ids = [], prompt = [...compact.tokenizer.encode(o.prompt)].slice(-(blockSize - 1));
+for await (const id of model.generate(prompt, { maxNewTokens: Math.min(60, blockSize - prompt.length), temperature: 0.8, topK: 40, seed: 1 })) ids.push(id);
 const sample = compact.tokenizer.decode(ids);
 console.log(`sample: ${o.prompt}${sample}`);
 const last = run.history[run.history.length - 1];

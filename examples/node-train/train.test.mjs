@@ -50,8 +50,8 @@ it('trains, scores MMLU, samples and saves a checkpoint the browser example can 
   expect(tok.fingerprint).toBe(side.compact.fingerprint);
   await useBackend('wasm');
   const model = await loadCheckpoint(out);
-  const ids = [];
-  for await (const id of model.generate([...tok.encode('The glyph')], { maxNewTokens: 60, temperature: 0.8, topK: 40, seed: 1 })) ids.push(id);
+  const ids = [], prompt = [...tok.encode('The glyph')];
+  for await (const id of model.generate(prompt, { maxNewTokens: 64 - prompt.length, temperature: 0.8, topK: 40, seed: 1 })) ids.push(id);
   expect(tok.decode(ids)).toBe(r.sample);
   model.dispose();
 }, 180_000);
