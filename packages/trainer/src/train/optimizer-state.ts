@@ -87,11 +87,63 @@ export interface OptimizerHyper {
   weightDecay: number;
 }
 
-/** optimizer.safetensors bytes: F32 "exp_avg.<name>" / "exp_avg_sq.<name>", hyper-parameters in __metadata__. */
+/** "lm_head.weight#2" -> ["lm_head.weight", 2]; an unsharded name is shard 0. */
+function shardOf(name: string): [string, number] {
+  const [base, i] = name.split('#');
+  return [base, i === undefined ? 0 : Number(i)];
+}
+
+/**
+ * The tensors of optimizer.safetensors for a model: one per checkpoint tensor (shards of a split table, which are
+ * row blocks in checkpoint layout, joined), with the trainable names that make it up, in row order.
+ */
+export function optimizerFileShapes(model: GPT): Map<string, { shape: [number, number]; parts: Array<{ name: string; rows: number }> }> {
+  const out = new Map<string, { shape: [number, number]; parts: Array<{ name: string; rows: number; index: number }> }>();
+  for (const [name, shape] of checkpointShapes(model)) {
+    const [base, index] = shardOf(name);
+    const e = out.get(base) ?? { shape: [0, shape[1]] as [number, number], parts: [] };
+    e.shape[0] += shape[0];
+    e.parts.push({ name, rows: shape[0], index });
+    out.set(base, e);
+  }
+  for (const e of out.values()) e.parts.sort((x, y) => x.index - y.index);
+  return out;
+}
+
+/** Joins the row shards of each tensor (shard index order); unsharded tensors pass through. */
+function joinShards(m: Map<string, AdamWTensor>): Map<string, AdamWTensor> {
+  const groups = new Map<string, Array<[number, AdamWTensor]>>();
+  for (const [name, t] of m) {
+    const [base, index] = shardOf(name);
+    groups.set(base, [...(groups.get(base) ?? []), [index, t]]);
+  }
+  const out = new Map<string, AdamWTensor>();
+  for (const [base, parts] of groups) {
+    if (parts.length === 1) {
+      out.set(base, parts[0][1]);
+      continue;
+    }
+    parts.sort((x, y) => x[0] - y[0]);
+    const rows = parts.reduce((a, [, t]) => a + t.shape[0], 0);
+    const data = new Float32Array(rows * parts[0][1].shape[1]);
+    let off = 0;
+    for (const [, t] of parts) {
+      data.set(t.data, off);
+      off += t.data.length;
+    }
+    out.set(base, { shape: [rows, parts[0][1].shape[1]], data });
+  }
+  return out;
+}
+
+/**
+ * optimizer.safetensors bytes: F32 "exp_avg.<name>" / "exp_avg_sq.<name>" per checkpoint tensor (a table split in
+ * shards on webgpu is stored whole, as the PyTorch twin holds it), hyper-parameters in __metadata__.
+ */
 export function encodeOptimizerState(state: OptimizerState, hyper: OptimizerHyper): Uint8Array {
   const tensors = new Map<string, TensorInput>();
-  for (const [name, t] of state.expAvg) tensors.set(`exp_avg.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
-  for (const [name, t] of state.expAvgSq) tensors.set(`exp_avg_sq.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
+  for (const [name, t] of joinShards(state.expAvg)) tensors.set(`exp_avg.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
+  for (const [name, t] of joinShards(state.expAvgSq)) tensors.set(`exp_avg_sq.${name}`, { dtype: 'F32', shape: t.shape, data: t.data });
   return writeSafetensors(tensors, {
     format: OPTIMIZER_FORMAT, step: String(state.step), betas: JSON.stringify(hyper.betas), eps: String(hyper.eps),
     weight_decay: String(hyper.weightDecay),
@@ -124,7 +176,7 @@ export function decodeOptimizerState(bytes: Uint8Array, model: GPT, file: string
   const weightDecay = Number(md.weight_decay);
   if (!Number.isFinite(eps)) throw new TrainCheckpointError(file, `__metadata__.eps is ${JSON.stringify(md.eps)}`, 'eps');
   if (!Number.isFinite(weightDecay)) throw new TrainCheckpointError(file, `__metadata__.weight_decay is ${JSON.stringify(md.weight_decay)}`, 'weight_decay');
-  const shapes = checkpointShapes(model);
+  const shapes = optimizerFileShapes(model);
   const expected = new Set<string>();
   if (step > 0) for (const n of shapes.keys()) expected.add(`exp_avg.${n}`).add(`exp_avg_sq.${n}`);
   const missing = [...expected].filter((n) => !st.tensors.has(n));
@@ -134,7 +186,7 @@ export function decodeOptimizerState(bytes: Uint8Array, model: GPT, file: string
   const state: OptimizerState = { step, expAvg: new Map(), expAvgSq: new Map() };
   for (const [prefix, out] of [['exp_avg.', state.expAvg], ['exp_avg_sq.', state.expAvgSq]] as const) {
     if (step === 0) break;
-    for (const [name, shape] of shapes) {
+    for (const [name, { shape, parts }] of shapes) {
       const t = st.tensors.get(prefix + name)!;
       if (t.dtype !== 'F32') throw new TrainCheckpointError(file, `tensor ${prefix}${name} has dtype ${t.dtype}, expected F32`);
       if (t.shape.length !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
@@ -144,7 +196,11 @@ export function decodeOptimizerState(bytes: Uint8Array, model: GPT, file: string
       for (let i = 0; i < data.length; i++) {
         if (!Number.isFinite(data[i])) throw new TrainCheckpointError(file, `tensor ${prefix}${name} has a non-finite value (${data[i]}) at flat index ${i}`);
       }
-      out.set(name, { shape: [...shape], data });
+      let row = 0;
+      for (const p of parts) { // the model's shards: row blocks of the checkpoint tensor
+        out.set(p.name, { shape: [p.rows, shape[1]], data: parts.length === 1 ? data : data.slice(row * shape[1], (row + p.rows) * shape[1]) });
+        row += p.rows;
+      }
     }
   }
   return { state, hyper: { betas, eps, weightDecay } };
