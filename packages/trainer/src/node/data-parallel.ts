@@ -4,6 +4,7 @@
 // fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
@@ -116,18 +117,39 @@ interface LocalResult { local: true; ids: Uint32Array[]; chars: number[] }
  * tokenizes). Each worker holds up to two batches, so it never waits while this thread encodes one; results are
  * appended to `docs` in batch order.
  */
-async function tokenizeBatches(
-  tokenizer: Tokenizer, threads: number, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds,
-  readText: (file: string) => string,
-): Promise<void> {
+interface WorkerSet { workers: TokenizeWorker[]; starting: Promise<TokenizeWorker>[] }
+
+/** Start threads - 1 workers (none for a tokenizer they cannot rebuild); they join as they become ready. */
+function startWorkers(tokenizer: Tokenizer, threads: number): WorkerSet {
   let spec: TokenizerSpec | null = null;
   if (threads > 1) {
     try { spec = tokenizerSpec(tokenizer); } catch { spec = null; } // no tokenizer.json form: this thread only
   }
-  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec, fingerprint: tokenizer.fingerprint };
-  const workers: TokenizeWorker[] = [];
-  const starting = spec === null ? [] : Array.from({ length: threads - 1 }, () => TokenizeWorker.start(workerData).then((w) => { workers.push(w); return w; }));
-  starting.forEach((p) => p.catch(() => {}));
+  const set: WorkerSet = { workers: [], starting: [] };
+  if (spec === null) return set;
+  const fingerprint = spec.kind === 'bvv241' ? '' : tokenizer.fingerprint; // bvv241 workers are not checked
+  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec, fingerprint };
+  for (let i = 1; i < threads; i++) {
+    const p = TokenizeWorker.start(workerData).then((w) => { set.workers.push(w); return w; });
+    p.catch(() => {});
+    set.starting.push(p);
+  }
+  return set;
+}
+
+/** Terminate every worker of the set (waiting for those still starting). */
+async function closeWorkers(set: WorkerSet): Promise<void> {
+  const starting = set.starting.splice(0);
+  set.workers.length = 0;
+  const started = await Promise.allSettled(starting);
+  await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+}
+
+async function tokenizeBatches(
+  tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds,
+  readText: (file: string) => string,
+): Promise<void> {
+  const { workers, starting } = set;
   const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
   let next = 0; // next result to append
   const drainReady = async (all: boolean) => {
@@ -155,11 +177,10 @@ async function tokenizeBatches(
       await drainReady(false);
     }
     await drainReady(true);
-    await Promise.all(starting);
   } finally {
-    const started = await Promise.allSettled(starting);
-    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    await Promise.allSettled(results.filter((r) => r instanceof Promise));
   }
+  await Promise.all(starting); // a worker that failed to start (e.g. a tokenizer.json that rebuilds differently) is an error
 }
 
 const EMPTY: BatchResult = { ids: new Uint32Array(0), lengths: new Int32Array(0), chars: new Float64Array(0) };
@@ -195,33 +216,44 @@ export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: Corpus
   if (typeof texts !== 'string' && !(texts && (Symbol.iterator in Object(texts) || Symbol.asyncIterator in Object(texts)))) {
     throw new TypeError('tokenizeCorpus: texts must be a string, an array or iterable of strings, or an async iterable of strings');
   }
-  const examples = await encodeSft(tokenizer, opts, o); // a bad example fails before the corpus is tokenized
+  const set = startWorkers(tokenizer, workers);
   const docs = new DocumentIds();
-  await tokenizeBatches(tokenizer, workers, textBatches(texts, batchChars), docs, readTextFileSync);
-  return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+  try {
+    const examples = await encodeSft(tokenizer, opts, o); // a bad example fails before the corpus is tokenized
+    await tokenizeBatches(tokenizer, set, textBatches(texts, batchChars), docs, readTextFileSync);
+    await closeWorkers(set);
+    return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+  } finally {
+    await closeWorkers(set);
+  }
 }
 
 /** Tokenize files (paths and glob patterns; each file one document, in expandGlobs order) on worker threads. */
 export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | string[], opts: ParallelTokenizeOptions & { cwd?: string } = {}): Promise<CorpusData> {
   const o = resolveOptions(tokenizer, opts);
   const workers = checkWorkers(opts.workers);
-  const files = await expandGlobs(patterns, { cwd: opts.cwd });
-  const { stat } = await import('node:fs/promises');
-  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size)));
-  const batchBytes = opts.batchChars ?? 1 << 18;
-  const batches: Batch[] = [];
-  let cur: string[] = [];
-  let size = 0;
-  files.forEach((f, i) => {
-    cur.push(f);
-    size += sizes[i];
-    if (size >= batchBytes) { batches.push({ files: cur }); cur = []; size = 0; }
-  });
-  if (cur.length) batches.push({ files: cur });
-  const examples = await encodeSft(tokenizer, opts, o);
-  const docs = new DocumentIds();
-  await tokenizeBatches(tokenizer, workers, batches, docs, readTextFileSync);
-  return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+  const set = startWorkers(tokenizer, workers); // they start while the files are listed
+  try {
+    const files = await expandGlobs(patterns, { cwd: opts.cwd });
+    const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size)));
+    const batchBytes = opts.batchChars ?? 1 << 18;
+    const batches: Batch[] = [];
+    let cur: string[] = [];
+    let size = 0;
+    files.forEach((f, i) => {
+      cur.push(f);
+      size += sizes[i];
+      if (size >= batchBytes) { batches.push({ files: cur }); cur = []; size = 0; }
+    });
+    if (cur.length) batches.push({ files: cur });
+    const examples = await encodeSft(tokenizer, opts, o);
+    const docs = new DocumentIds();
+    await tokenizeBatches(tokenizer, set, batches, docs, readTextFileSync);
+    await closeWorkers(set);
+    return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+  } finally {
+    await closeWorkers(set);
+  }
 }
 
 /** A file's UTF-8 text for this thread's batches (the worker does the same): BOM dropped, invalid UTF-8 an error. */
