@@ -194,7 +194,12 @@ describe('a process killed in the middle of a save', () => {
       const trainOpts = { steps: 6, batchSize: 4, blockSize: 12, seed: 3, lr: 3e-3, minLr: 3e-4, warmupSteps: 2, weightDecay: 0.1, gradClip: 1, gradAccumSteps: 2, dropout: 0.1, evalEvery: 3, evalBatches: 2, checkpointEvery: 2 };
       const payload = JSON.stringify({ cfg, table: [...table(cfg).data], data: { ...d, train: [...d.train], val: [...d.val] }, train: trainOpts });
       const script = await childScript(root);
-      const out = await runAndKill(script, [dir, pauseAt, payload]);
+      let out: string;
+      try {
+        out = await runAndKill(script, [dir, pauseAt, payload]);
+      } finally {
+        rmSync(script, { force: true });
+      }
       expect(out).toContain('STEP 3'); // the step-4 event comes after its checkpoint
       expect(out).not.toContain('STEP 4');
       expect(out).toMatch(pauseAt === 'half-written' ? /PAUSED step-000004\.tmp-\w+\/optimizer\.safetensors/ : /PAUSED latest\.json/);
