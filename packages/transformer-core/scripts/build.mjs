@@ -26,9 +26,11 @@ const nodeAdapterStub = {
   name: 'node-adapter-stub',
   setup(b) {
     b.onResolve({ filter: /^\.\/node\.js$/ }, (args) => (args.importer.endsWith(join('src', 'checkpoint.ts')) ? { path: 'node-adapter', namespace: 'node-adapter-stub' } : undefined));
+    // likewise fuse-io.ts's on-demand `import('./fuse-node.js')` (fused model folders)
+    b.onResolve({ filter: /^\.\/fuse-node\.js$/ }, (args) => (args.importer.endsWith(join('src', 'fuse-io.ts')) ? { path: 'fuse-node-adapter', namespace: 'node-adapter-stub' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'node-adapter-stub' }, () => ({
       loader: 'js',
-      contents: "const needsNode = () => { throw new Error('checkpoint directories need Node (@glyphlm/transformer-core/node)'); };\nexport const readCheckpointDir = needsNode, writeCheckpointDir = needsNode, writeFileAtomic = needsNode, createHeadPool = needsNode;\n",
+      contents: "const needsNode = () => { throw new Error('checkpoint directories need Node (@glyphlm/transformer-core/node)'); };\nexport const readCheckpointDir = needsNode, writeCheckpointDir = needsNode, writeFileAtomic = needsNode, createHeadPool = needsNode, writeFolderAtomic = needsNode, readText = needsNode, readCheckpointFiles = needsNode;\n",
     }));
   },
 };

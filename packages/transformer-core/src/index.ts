@@ -8,7 +8,7 @@ export {
   presets, parameterCount, matmulParameterCount, trainFlopsPerToken, tensorShapes, resolveConfig, ConfigError,
   type ModelConfig, type ResolvedConfig, type PresetName,
 } from './config.js';
-export { createModel, GPT, initState, type EmbeddingMatrix, type CreateModelOptions, type LossOptions, type StateDict } from './model.js';
+export { createModel, GPT, initState, type EmbeddingMatrix, type CreateModelOptions, type LossOptions, type StateDict, type FrozenParts } from './model.js';
 export { InputError, type IdBatch } from './input.js';
 export type { GenerateOptions, HeadPool } from './generate.js';
 export type { LogprobRequest, LogprobResult, LogprobOptions } from './logprobs.js';
@@ -19,3 +19,5 @@ export {
   CheckpointError, FORMAT, FORMAT_VERSION,
   type CheckpointDType, type CheckpointConfig, type CheckpointBytes, type SaveOptions, type LoadOptions, type LoadProgress,
 } from './checkpoint.js';
+export { fuseModels, FusedModel, FusionError, tableFingerprint, type FuseOptions, type FusionAverage, type FusedConfig } from './fuse.js';
+export { saveFused, loadFused, serializeFused, parseFusedManifest, FUSED_FORMAT, FUSED_FORMAT_VERSION, type FusedManifest, type FusedBytes } from './fuse-io.js';

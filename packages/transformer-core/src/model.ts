@@ -37,6 +37,12 @@ export interface LossOptions {
   seed?: number;
 }
 
+/** Parts of a model held out of training (see GPT.freeze): layer indices and, for a trainable table, the table. */
+export interface FrozenParts {
+  layers?: readonly number[];
+  embedding?: boolean;
+}
+
 /** Per-layer device weights, linear layers transposed to [in, out]. */
 export interface LayerWeights {
   qkv: tf.Variable; // [d, 3d]
@@ -63,6 +69,9 @@ export class GPT {
   readonly trainableVariables: tf.Variable[];
   /** Checkpoint tensor name of each trainable variable (`lm_head.weight` shards get `#i`), same order. */
   readonly trainableNames: string[];
+  /** Every variable (frozen layers too) with its checkpoint name, in checkpoint order. */
+  private readonly allVariables: Array<{ v: tf.Variable; name: string; layer: number | 'embedding' | 'head' }> = [];
+  private frozenSet: { layers: number[]; embedding: boolean } = { layers: [], embedding: false };
   private disposed = false;
   private dropoutCalls = 0;
 
@@ -92,9 +101,11 @@ export class GPT {
       init.dispose(); // the variable holds its own reference to the data
       this.trainableVariables.push(v);
       this.trainableNames.push(name);
+      this.allVariables.push({ v, name, layer: currentLayer });
       return v;
     };
     const created: tf.Tensor[] = [];
+    let currentLayer: number | 'embedding' | 'head' = 'embedding';
     try {
       const E = get('tok_embedding.weight', shapes.get('tok_embedding.weight')!);
       this.embedding = makeSharded(E, c.vocabSize, c.nEmbed, 0, limit, (vals, shape, i) => {
@@ -109,6 +120,7 @@ export class GPT {
       this.layers = [];
       for (let i = 0; i < c.nLayer; i++) {
         const p = `blocks.${i}.`;
+        currentLayer = i;
         this.layers.push({
           qkv: variable(`${p}attn.qkv.weight`, transpose2d(get(`${p}attn.qkv.weight`, [3 * d, d]), 3 * d, d), [d, 3 * d]),
           proj: variable(`${p}attn.proj.weight`, transpose2d(get(`${p}attn.proj.weight`, [d, d]), d, d), [d, d]),
@@ -116,6 +128,7 @@ export class GPT {
           fc2: variable(`${p}mlp.proj.weight`, transpose2d(get(`${p}mlp.proj.weight`, [d, 4 * d]), d, 4 * d), [4 * d, d]),
         });
       }
+      currentLayer = 'head';
       const headT = transpose2d(get('lm_head.weight', [c.vocabSize, d]), c.vocabSize, d);
       this.head = makeSharded(headT, d, c.vocabSize, 1, limit, (vals, shape, i) =>
         variable(`lm_head.weight${i ? '#' + i : ''}`, vals, shape) as unknown as tf.Tensor2D);
@@ -124,6 +137,39 @@ export class GPT {
       this.trainableVariables.forEach((v) => v.dispose());
       throw e;
     }
+  }
+
+  /** The frozen parts set by freeze() (a frozen glyph table is never trainable and is not listed here). */
+  get frozen(): { layers: number[]; embedding: boolean } {
+    return { layers: [...this.frozenSet.layers], embedding: this.frozenSet.embedding };
+  }
+
+  /**
+   * Holds layers (and a trainable input table) out of training: their variables leave `trainableVariables` and
+   * `trainableNames` (updated in place, so optimizers built afterwards never see them) and are marked
+   * non-trainable; forward, generation, stateDict and checkpoints are unchanged. Replaces the previous frozen set:
+   * `freeze({})` makes everything trainable again. Call it before creating an optimizer or a training engine.
+   */
+  freeze(parts: FrozenParts): void {
+    this.checkAlive();
+    if (!parts || typeof parts !== 'object') throw new InputError('freeze: expected { layers?: number[], embedding?: boolean }');
+    const layers = [...(parts.layers ?? [])];
+    for (const [k, l] of layers.entries()) {
+      if (!Number.isInteger(l) || l < 0 || l >= this.layers.length) throw new InputError(`freeze: layers[${k}] = ${l} is not a layer index in [0, ${this.layers.length})`);
+    }
+    const embedding = parts.embedding === true;
+    if (embedding && this.embeddingKind === 'frozen') throw new InputError('freeze: embedding: the input table is already a frozen constant');
+    const set = new Set(layers);
+    this.trainableVariables.length = 0;
+    this.trainableNames.length = 0;
+    for (const { v, name, layer } of this.allVariables) {
+      const hold = layer === 'embedding' ? embedding : typeof layer === 'number' && set.has(layer);
+      v.trainable = !hold;
+      if (hold) continue;
+      this.trainableVariables.push(v);
+      this.trainableNames.push(name);
+    }
+    this.frozenSet = { layers: [...set].sort((a, b) => a - b), embedding };
   }
 
   get headDim(): number {
@@ -256,7 +302,7 @@ export class GPT {
     if (this.disposed) return;
     this.disposed = true;
     if (this.embeddingKind === 'frozen') this.embedding.parts.forEach((t) => t.dispose());
-    this.trainableVariables.forEach((v) => v.dispose());
+    this.allVariables.forEach(({ v }) => v.dispose());
   }
 }
 

@@ -1,0 +1,149 @@
+// Continuation scoring (lm-eval "loglikelihood") for a fused model: the requests are sorted and batched as in
+// logprobs.ts; each batch's common prefix is run once per member (a batch-1 KV cache) and the right-padded
+// suffixes as one batch per member; the members' logits at the scored rows are combined (fuse-combine.ts) and
+// log_softmax'ed on the device. No prefix is kept across batches (each member would need its own).
+import { tf } from './tf.js';
+import type { GPT } from './model.js';
+import type { LogprobOptions, LogprobRequest, LogprobResult } from './logprobs.js';
+import { checkIds, InputError } from './input.js';
+import { disposePart, headRows, inferStep, type KVPart } from './infer.js';
+import { combineTensors, type FusionAverage } from './fuse-combine.js';
+
+function lcp(a: Int32Array, b: Int32Array, max: number): number {
+  const n = Math.min(a.length, b.length, max);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+function compareSeq(a: Int32Array, b: Int32Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+interface Req { i: number; ctxLen: number; cont: Int32Array; input: Int32Array }
+
+function checkRequests(requests: LogprobRequest[], vocabSize: number, blockSize: number): Req[] {
+  if (!Array.isArray(requests)) throw new InputError('logprobs: requests must be an array');
+  return requests.map((r, i) => {
+    if (!r || typeof r !== 'object') throw new InputError(`logprobs request ${i}: not an object`);
+    const ctx = checkIds(r.context, vocabSize, `logprobs request ${i} context`);
+    const cont = checkIds(r.continuation, vocabSize, `logprobs request ${i} continuation`);
+    if (ctx.length === 0) throw new InputError(`logprobs request ${i}: context is empty (at least one token is needed)`);
+    if (cont.length === 0) throw new InputError(`logprobs request ${i}: continuation is empty`);
+    const input = new Int32Array(ctx.length + cont.length - 1);
+    input.set(ctx);
+    input.set(cont.subarray(0, cont.length - 1), ctx.length);
+    if (input.length > blockSize) {
+      throw new InputError(`logprobs request ${i}: context ${ctx.length} + continuation ${cont.length} - 1 = ${input.length} tokens exceed the fused model's blockSize ${blockSize}`);
+    }
+    return { i, ctxLen: ctx.length, cont, input };
+  });
+}
+
+/** Fused logits [rows.length, V] of one member's residual rows: final norm + head of every member, combined. */
+function fusedRows(members: readonly GPT[], xs: tf.Tensor[], rows: number[], weights: readonly number[], average: FusionAverage): tf.Tensor2D {
+  return tf.tidy(() => combineTensors(members.map((m, k) => headRows(m, xs[k], rows)), weights, average) as tf.Tensor2D);
+}
+
+export async function logprobsFused(
+  members: readonly GPT[], weights: readonly number[], average: FusionAverage, vocabSize: number, blockSize: number,
+  requests: LogprobRequest[], opts: LogprobOptions,
+): Promise<LogprobResult[]> {
+  const batchSize = opts.batchSize ?? 16;
+  const maxBatchTokens = opts.maxBatchTokens ?? 16384;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`logprobs: batchSize must be a positive integer, got ${batchSize}`);
+  const usePrefix = opts.prefixCache ?? true;
+  const reqs = checkRequests(requests, vocabSize, blockSize);
+  const order = reqs.map((_, i) => i).sort((a, b) => compareSeq(reqs[a].input, reqs[b].input) || a - b);
+  const results: LogprobResult[] = new Array(reqs.length);
+  let k = 0;
+  while (k < order.length) {
+    const batch = [reqs[order[k]]];
+    let maxLen = batch[0].input.length;
+    k++;
+    while (k < order.length && batch.length < batchSize) {
+      const r = reqs[order[k]];
+      const ml = Math.max(maxLen, r.input.length);
+      if (ml * (batch.length + 1) > maxBatchTokens) break;
+      batch.push(r);
+      maxLen = ml;
+      k++;
+    }
+    let P = 0;
+    if (usePrefix) {
+      P = Math.min(...batch.map((r) => r.ctxLen - 1));
+      P = Math.min(P, lcp(batch[0].input, batch[batch.length - 1].input, P));
+    }
+    const B = batch.length;
+    const Ls = Math.max(...batch.map((r) => r.input.length - P));
+    const ids = new Int32Array(B * Ls);
+    const rows: number[] = [];
+    const targets: number[] = [];
+    batch.forEach((r, b) => {
+      ids.set(r.input.subarray(P), b * Ls);
+      for (let j = 0; j < r.cont.length; j++) {
+        rows.push(b * Ls + (r.ctxLen - 1 + j - P));
+        targets.push(r.cont[j]);
+      }
+    });
+    const xs: tf.Tensor[] = [];
+    try {
+      for (const m of members) {
+        let shared: KVPart | null = null;
+        try {
+          if (P > 0) {
+            const pre = inferStep(m, batch[0].input.slice(0, P), 1, P, null, null);
+            pre.x.dispose();
+            shared = pre.own;
+          }
+          const step = inferStep(m, ids, B, Ls, shared, null);
+          disposePart(step.own);
+          xs.push(step.x);
+        } finally {
+          disposePart(shared);
+        }
+      }
+      const V = vocabSize;
+      const M = rows.length;
+      const lp = new Float32Array(M);
+      const am = new Int32Array(M);
+      const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / members.length));
+      for (let m0 = 0; m0 < M; m0 += chunk) {
+        const m1 = Math.min(M, m0 + chunk);
+        const [lpT, amT] = tf.tidy(() => {
+          const logits = fusedRows(members, xs, rows.slice(m0, m1), weights, average);
+          const lse = tf.logSumExp(logits, 1);
+          const flat = new Int32Array(m1 - m0);
+          for (let m = m0; m < m1; m++) flat[m - m0] = (m - m0) * V + targets[m];
+          const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+          return [tf.sub(picked, lse), tf.argMax(logits, 1)];
+        });
+        try {
+          const [a, b2] = await Promise.all([lpT.data(), amT.data()]);
+          lp.set(a as Float32Array, m0);
+          am.set(b2 as Int32Array, m0);
+        } finally {
+          lpT.dispose();
+          amT.dispose();
+        }
+      }
+      let m = 0;
+      for (const r of batch) {
+        const tokens: number[] = [];
+        let greedy = true;
+        let sum = 0;
+        for (let j = 0; j < r.cont.length; j++, m++) {
+          tokens.push(lp[m]);
+          sum += lp[m];
+          if (am[m] !== r.cont[j]) greedy = false;
+        }
+        results[r.i] = { sum, tokens, isGreedy: greedy };
+      }
+    } finally {
+      xs.forEach((x) => x.dispose());
+    }
+  }
+  return results;
+}
