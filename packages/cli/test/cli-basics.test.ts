@@ -23,7 +23,7 @@ describe('glyphlm --help', () => {
   });
 });
 
-describe('bad input: one line, exit code 2, no stack trace', () => {
+describe.concurrent('bad input: one line, exit code 2, no stack trace', () => {
   const cases: Array<[string[], RegExp]> = [
     [['tokenize', '--bogus'], /unknown option '--bogus'/],
     [['tokenize', '-f', '/nonexistent/x.txt'], /input file not found: \/nonexistent\/x\.txt/],
@@ -77,5 +77,17 @@ describe('glyphlm tokenize', () => {
     const show = await runGlyphlm(['tokenize', '--show', '--tokenizer', 'bvv241-max', 'Hi']);
     const tok = bvv241('max');
     expect(show.stdout.trim().split('\n')).toEqual([...tok.encode('Hi')].map((id) => `${id}\t${JSON.stringify(tok.tokenString(id))}`));
+  });
+});
+
+describe('glyphlm experiment --preset paper-335m', () => {
+  it('prints the CPU estimate and the PyTorch path instead of training', async () => {
+    const r = await runGlyphlm(['experiment', '--preset', 'paper-335m', '--out', join(OUT, 'runs', 'p335')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^paper-335m: 8 runs \(4 arms x 2 seeds\) of 3,276,800,000 tokens at 1\.81 GFLOP\/token\.\n/);
+    expect(r.stdout).toMatch(/that is about [\d.]+ years: not a CPU job/);
+    for (const arm of ['frozen', 'trainable', 'trainable-from-glyph', 'random-binary']) {
+      expect(r.stdout).toContain(`glyphlm export-torch --init --preset paper-335m --arm ${arm} --out ${join(OUT, 'runs', 'p335', `${arm}-torch`)} --nproc 8 --steps 100000`);
+    }
   });
 });

@@ -86,3 +86,24 @@ describe('glyphlm train -> export-torch -> PyTorch -> import-torch', () => {
     expect(missing.stderr.trim()).toMatch(/checkpoint directory not found/);
   });
 });
+
+describe('glyphlm export-torch --init', () => {
+  it('writes a step-0 run that the trainer resumes into exactly the run a fresh train makes', async () => {
+    const E = join(DIR, 'init'), F = join(DIR, 'fresh');
+    const r = await runGlyphlm(['export-torch', '--init', '--preset', 'tiny', '--arm', 'frozen', '-o', E, '--steps', '12', '--nproc', '8']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`torchrun --standalone --nproc_per_node=8 interop/python/continue_training.py --ckpt ${join(E, 'ckpt')} --data ${join(E, 'shards')} --steps 12 --total-steps 12`);
+    const trainer = JSON.parse(readFileSync(join(E, 'ckpt', 'step-000000', 'trainer.json'), 'utf8'));
+    expect([trainer.step, trainer.sampler.nextStep, trainer.options.steps]).toEqual([0, 0, 12]);
+    const resumed = await runGlyphlm(['train', '--preset', 'tiny', '--arm', 'frozen', '--resume', '-o', `${E}.init`]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const fresh = await runGlyphlm(['train', '--preset', 'tiny', '--arm', 'frozen', '-o', F]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const a = JSON.parse(readFileSync(join(`${E}.init`, 'history.json'), 'utf8')), b = JSON.parse(readFileSync(join(F, 'history.json'), 'utf8'));
+    expect(a.map((h: { loss: number; valLoss?: number }) => [h.loss, h.valLoss])).toEqual(b.map((h: { loss: number; valLoss?: number }) => [h.loss, h.valLoss]));
+    expect(a).toHaveLength(12);
+    const bad = await runGlyphlm(['export-torch', 'somewhere', '--init', '-o', join(DIR, 'x')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('glyphlm: export-torch --init takes no run directory (it makes a fresh step-0 run from --preset and --arm)');
+  });
+});

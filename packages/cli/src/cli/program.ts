@@ -131,7 +131,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .option('--no-compact', 'keep the full vocabulary (compact is on by default for tiny/laptop)')
     .option('--name <name>', 'run name (default: the preset)')
     .option('-o, --out <dir>', 'run directory (default runs/<name>)')
-    .option('--resume', 'continue an interrupted run where each arm stopped')
+    .option('--resume', 'continue an interrupted run where each arm stopped (re-renders a finished one; starts a new one if there is none)')
     .option('--force', 'replace an existing finished run directory')
     .action(async (opts) => (await import('../commands/experiment.js')).experimentCommand(opts, io));
 
@@ -142,11 +142,15 @@ export function buildProgram(io: CliIO = defaultIO): Command {
 
   program.command('export-torch')
     .description('checkpoint + optimizer + shards of a run -> a folder for torchrun (interop/python/continue_training.py)')
-    .argument('<run>', 'trainer checkpoint directory (with latest.json) or an experiment arm directory')
+    .argument('[run]', 'trainer checkpoint directory (with latest.json), a train --out folder, or an experiment arm folder')
     .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--init', 'no run yet: write a fresh step-0 run (initial weights, AdamW at step 0, shards) of --preset / --arm first')
+    .addOption(new Option('--preset <name>', 'with --init: size preset').choices(['tiny', 'laptop', 'desktop', 'paper-335m']))
+    .addOption(new Option('--arm <arm>', 'with --init: embedding arm').choices(['frozen', 'trainable', 'trainable-from-glyph', 'random-binary']))
+    .option('--seed <n>', 'with --init: seed', int('--seed', 0))
     .option('--nproc <n>', 'processes per node in the printed torchrun command', int('--nproc', 1), 1)
-    .option('--steps <n>', 'extra steps in the printed command', int('--steps', 1), 1000)
-    .action(async (run: string, opts) => (await import('../commands/torch.js')).exportTorchCommand(run, opts, io));
+    .option('--steps <n>', 'steps to continue in the printed command', int('--steps', 1), 1000)
+    .action(async (run: string | undefined, opts) => (await import('../commands/torch.js')).exportTorchCommand(run, opts, io));
 
   program.command('import-torch')
     .description('a checkpoint directory written by the PyTorch twin -> a glyphlm trainer checkpoint (validated)')

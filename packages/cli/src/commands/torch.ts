@@ -47,7 +47,23 @@ function findSidecar(run: string): string | null {
   return null;
 }
 
-export async function exportTorchCommand(run: string, opts: { out: string; nproc: number; steps: number }, io: CliIO): Promise<void> {
+export interface ExportFlags {
+  out: string;
+  nproc: number;
+  steps: number;
+  init?: boolean;
+  preset?: string;
+  arm?: string;
+  seed?: number;
+}
+
+export async function exportTorchCommand(run: string | undefined, opts: ExportFlags, io: CliIO): Promise<void> {
+  if (opts.init) {
+    if (run !== undefined) throw new UsageError('export-torch --init takes no run directory (it makes a fresh step-0 run from --preset and --arm)');
+    const { initTorchRun } = await import('./torch-init.js');
+    run = await initTorchRun({ preset: opts.preset ?? 'laptop', arm: opts.arm ?? 'frozen', seed: opts.seed ?? 1, out: `${opts.out}.init` }, io);
+  }
+  if (run === undefined) throw new UsageError('export-torch: give a run directory, or --init --preset <name> --arm <arm>');
   const ckpt = findTrainerDir(run);
   const latest = readLatest(ckpt);
   const shards = findShards(run);

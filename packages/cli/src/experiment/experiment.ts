@@ -61,10 +61,7 @@ function sameSettings(a: ResolvedExperiment, b: ResolvedExperiment): string | nu
 async function checkFolder(outDir: string, exp: ResolvedExperiment, flags: ExperimentFlags): Promise<{ state: StateFile | null }> {
   const stateFile = join(outDir, STATE_FILE);
   if (flags.force && existsSync(outDir)) { await rm(outDir, { recursive: true, force: true }); return { state: null }; }
-  if (!existsSync(stateFile)) {
-    if (flags.resume) throw new UsageError(`--resume: ${outDir} holds no experiment to resume (no ${STATE_FILE})`);
-    return { state: null };
-  }
+  if (!existsSync(stateFile)) return { state: null }; // --resume with nothing to resume starts the run
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
   if (!flags.resume) {
     const done = existsSync(join(outDir, 'report.json'));
@@ -152,10 +149,11 @@ function estimateOnly(exp: ResolvedExperiment, outDir: string, io: ExperimentIO)
   const e = estimateTraining(exp.preset, 65536);
   io.out(`paper-335m: ${e.runs} runs (${exp.preset.arms.length} arms x ${exp.preset.seeds.length} seeds) of ${e.tokensPerRun.toLocaleString('en-US')} tokens at ${(e.flopsPerToken / 1e9).toFixed(2)} GFLOP/token.\n`);
   io.out(`On this CPU (${cpus().length} cores, ~${e.gflops} GFLOP/s sustained on wasm) that is about ${humanDuration(e.seconds)}: not a CPU job.\n`);
-  io.out('Use the PyTorch twin on GPUs instead: train a few steps here to get a checkpoint, export it with its optimizer and shards, continue with torchrun:\n');
-  io.out(`  glyphlm train --preset paper-335m --arm frozen --steps 1 --out ${join(outDir, 'frozen')}\n`);
-  io.out(`  glyphlm export-torch ${join(outDir, 'frozen')} --out ${join(outDir, 'frozen-torch')} --nproc 8 --steps ${exp.preset.train.steps}\n`);
-  io.out('  (export-torch prints the torchrun command of interop/python/continue_training.py)\n');
+  io.out('Use the PyTorch twin on GPUs instead: write each arm as a step-0 run (initial weights, AdamW at step 0, shards) and continue it with torchrun:\n');
+  for (const arm of exp.preset.arms) {
+    io.out(`  glyphlm export-torch --init --preset paper-335m --arm ${arm} --out ${join(outDir, `${arm}-torch`)} --nproc 8 --steps ${exp.preset.train.steps}\n`);
+  }
+  io.out('  (each prints its torchrun command of interop/python/continue_training.py; glyphlm import-torch brings the result back)\n');
   return { status: 'estimate', outDir };
 }
 
