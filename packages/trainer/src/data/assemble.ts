@@ -105,7 +105,7 @@ export function assembleCorpus(
     let pts = insertionPoints(chosen.length, n, o.seed, salt);
     if (snap) pts = pts.map((p) => floorBoundary(plan.boundaries, p));
     let sftMax = 0;
-    for (const i of chosen) sftMax += cost(i) + sepLen; // with a possible leading separator each
+    for (const i of chosen) sftMax += costHere(i); // exact between documents; an upper bound at token positions
     const out = new StreamBuilder(n + sftMax, withMask);
     let sftTokens = 0;
     let j = 0;

@@ -92,6 +92,7 @@ describe('tokenizeCorpus', () => {
         const d = tokenizeCorpus(ctok, docs, { valFraction: 0.1, separatorId: sep, sft: { examples: mk(count), ratio, maskPrompt: true } });
         const sft = d.meta.sft!;
         expect(sft.mode).toBe(mode);
+        expect([d.train.byteLength, d.trainMask!.byteLength]).toEqual([d.train.buffer.byteLength, d.trainMask!.buffer.byteLength]); // own buffers, exact
         expect(Math.abs(sft.ratio - ratio)).toBeLessThan(0.01);
         expect(Math.abs(sft.valRatio! - ratio)).toBeLessThan(0.03);
         for (const split of ['train', 'val'] as const) {

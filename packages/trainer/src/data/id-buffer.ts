@@ -69,8 +69,12 @@ export class StreamBuilder {
     this.length++;
   }
 
-  /** The stream (views when the capacity was not all used: no copy). */
+  /** The stream: the arrays themselves when full (the usual case), else exact-length copies. */
   finish(): { ids: Uint32Array; mask: Uint8Array | undefined } {
-    return { ids: this.ids.subarray(0, this.length), mask: this.mask ? this.mask.subarray(0, this.length) : undefined };
+    const full = this.length === this.ids.length;
+    return {
+      ids: full ? this.ids : this.ids.slice(0, this.length),
+      mask: this.mask ? (full ? this.mask : this.mask.slice(0, this.length)) : undefined,
+    };
   }
 }
