@@ -4,3 +4,4 @@
 export * from './data/index.js';
 export * from './train/index.js';
 export * from './experiments/index.js';
+export * from './grow/index.js';

@@ -16,6 +16,8 @@ export interface WorkerInit {
   adamw: AdamWHyper;
   /** Checkpoint names the main replica trains, in order (the worker checks its own against them). */
   trainableNames: string[];
+  /** Parts the main model holds out of training (GPT.freeze: a grown model's lower blocks); the replica does too. */
+  frozen?: { layers: number[]; embedding: boolean };
   /** Shared buffer (parallel-reduce.ts sharedViews): `slots` gradient slots, parameters, moments; `total` floats each. */
   buffer: SharedArrayBuffer;
   /** The shared wasm memory whose buffer `buffer` is (then the SIMD kernels run on it), or null. */

@@ -19,6 +19,7 @@ let replica: Replica;
 try {
   await useBackend('wasm');
   const model = new GPT(init.config, init.kind, init.state, init.meta, init.maxShardBytes);
+  if (init.frozen) model.freeze(init.frozen);
   if (model.trainableNames.join('\n') !== init.trainableNames.join('\n')) {
     throw new Error(`worker replica trains [${model.trainableNames.join(', ')}], the main model [${init.trainableNames.join(', ')}]`);
   }

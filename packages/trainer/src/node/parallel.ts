@@ -177,7 +177,7 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
       for (let i = 0; i < nWorkers; i++) {
         const init: WorkerInit = {
           config: model.config, kind: model.embeddingKind, meta: model.embeddingMeta, state, maxShardBytes,
-          adamw: hyper, trainableNames: model.trainableNames, buffer, memory, slots: nSlots, total, slot: firstWorkerSlot + i,
+          adamw: hyper, trainableNames: model.trainableNames, frozen: model.frozen, buffer, memory, slots: nSlots, total, slot: firstWorkerSlot + i,
         };
         workers.push(new Worker(url!, { workerData: init }));
       }
