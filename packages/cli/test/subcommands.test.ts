@@ -107,3 +107,25 @@ describe('glyphlm export-torch --init', () => {
     expect(bad.stderr.trim()).toBe('glyphlm: export-torch --init takes no run directory (it makes a fresh step-0 run from --preset and --arm)');
   });
 });
+
+describe('glyphlm experiment --budget', () => {
+  it('calibrates on this machine, sizes the steps to the budget and states it in the report', async () => {
+    const out = join(DIR, 'budget');
+    const r = await runGlyphlm(['experiment', '--preset', 'tiny', '--budget', '1', '--arms', 'frozen,trainable', '--seeds', '1', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/calibration: \d+\.\d\d s\/step \(\d+ tok\/s\), run overhead \d+ s, evaluation \d+ s per run -> /);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const c = rep.setup.budget.calibration;
+    expect(rep.setup.budget.minutes).toBe(1);
+    expect(c.steps).toBeGreaterThanOrEqual(20);
+    expect(rep.setup.training.steps).toBe(c.steps);
+    expect(rep.setup.training.warmupSteps).toBe(Math.max(1, Math.round(c.steps * 0.05)));
+    expect(rep.setup.tokensPerRun).toBe(c.steps * 4 * 32);
+    const state = JSON.parse(readFileSync(join(out, 'experiment.json'), 'utf8'));
+    expect(state.calibration).toEqual(c);
+    const again = await runGlyphlm(['experiment', '--preset', 'tiny', '--budget', '1', '--arms', 'frozen,trainable', '--seeds', '1', '--out', out, '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/calibration:/);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).arms).toEqual(rep.arms);
+  });
+});

@@ -40,15 +40,22 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const tps = steady[Math.floor(steady.length / 2)];
     const tokensPerStep = t.batchSize * t.gradAccumSteps * p.model.blockSize;
     const secondsPerStep = tokensPerStep / tps;
-    // The probe has 2 validations and 2 checkpoints; a real run has about 5 and 4 (scheduleFor): scale that part.
-    const probeFixed = Math.max(0, wall - probeSteps * secondsPerStep);
-    const runOverheadSeconds = probeFixed * 2.5;
     const e0 = performance.now();
     await valLossByFrequency(model, prep.data, { blockSize: p.model.blockSize, batches: p.finalEvalBatches, batchSize: t.batchSize, seed: 0 });
+    const finalValSeconds = (performance.now() - e0) / 1000;
     await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);
     await sampleGenerations(model, prep.tokenizer, p.samples.prompts, p.samples.maxNewTokens);
+    const c0 = performance.now();
     await saveCheckpoint(model, join(dir, 'final'));
+    const saveSeconds = (performance.now() - c0) / 1000;
     const fixedEval = (performance.now() - e0) / 1000;
+    // The probe ran 2 validations (evalBatches each) and wrote 2 trainer checkpoints (model + 2 moment tensors per
+    // weight: ~3x a model save); what is left of its wall time is the engine's start-up (worker threads).
+    const valSeconds = (finalValSeconds * t.evalBatches) / p.finalEvalBatches;
+    const ckptSeconds = 3 * saveSeconds;
+    const startup = Math.max(0, wall - probeSteps * secondsPerStep - 2 * valSeconds - 2 * ckptSeconds);
+    const full = scheduleFor(p.train, 100);
+    const runOverheadSeconds = startup + (100 / full.evalEvery) * valSeconds + (100 / full.checkpointEvery) * ckptSeconds;
     const subjects = p.mmlu.subjects ?? prep.mmlu.subjects;
     const sample = subjects.slice(0, 3);
     const m0 = performance.now();
