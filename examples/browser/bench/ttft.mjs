@@ -48,11 +48,14 @@ try {
     const loadMs = Date.now() - t1;
     await page.fill('#temperature', '0');
     await page.fill('#max-tokens', String(NEW_TOKENS));
-    await page.click('#generate');
-    await page.waitForSelector('#run-output[data-state=done]', { timeout: 590_000 });
-    const first = Number(await page.getAttribute('#run-output', 'data-first-token-ms'));
-    console.log(`${backend.padEnd(6)} page ready ${ready} ms, checkpoint load ${loadMs} ms (${mib(statSync(join(tmp, 'runs/bvv-tiny/model.safetensors')).size)} MiB), ` +
-      `first token ${first.toFixed(0)} ms after Generate; ${await page.textContent('#run-stats')}`);
+    console.log(`${backend}: page ready ${ready} ms, checkpoint load ${loadMs} ms (${mib(statSync(join(tmp, 'runs/bvv-tiny/model.safetensors')).size)} MiB)`);
+    // the first generation after loading pays one-time costs (shader compilation on webgpu, JIT warm-up on wasm)
+    for (const run of ['first Generate', 'second Generate']) {
+      await page.evaluate(() => { document.querySelector('#run-output').dataset.state = 'clicked'; });
+      await page.click('#generate');
+      await page.waitForSelector('#run-output[data-state=done]', { timeout: 590_000 });
+      console.log(`  ${run}: ${await page.textContent('#run-stats')}`);
+    }
     await page.close();
   }
 } finally {

@@ -3,7 +3,9 @@
 import './wasm-paths.js';
 import './heartbeat.js';
 import './style.css';
+import { tf } from '@glyphlm/transformer-core';
 import { $ } from './dom.js';
+import { loaded } from './session.js';
 import { requestedBackend, startBackend } from './backend.js';
 import { initRunTab } from './run-tab.js';
 import { initInspectTab } from './inspect-tab.js';
@@ -42,5 +44,8 @@ async function main(): Promise<void> {
   initTrainTab(() => backend);
   document.body.dataset.ready = 'true';
 }
+
+// for the devtools console: glyphlm.tf, glyphlm.loaded()
+(globalThis as { glyphlm?: unknown }).glyphlm = { tf, loaded };
 
 void main();
