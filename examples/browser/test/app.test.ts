@@ -77,7 +77,7 @@ describe.skipIf(!haveChromium)('browser example in chromium', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'glyphlm-browser-'));
-    await build({ root: here, configFile: join(here, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ root: here, configFile: join(here, 'vite.config.ts'), logLevel: 'error' });
     // a small frozen-table model over the full bvv241-2-3 vocabulary, its greedy stream and one MMLU item in Node
     await useBackend('wasm');
     const config = { vocabSize: tok.vocabSize, nEmbed: 16, dModel: 32, nLayer: 2, nHead: 4, blockSize: 256 };
