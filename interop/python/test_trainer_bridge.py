@@ -107,7 +107,8 @@ def fingerprint(splits: dict, vocab: int, masks: dict = None) -> str:
     """The trainer's corpus fingerprint, written out plainly on whole arrays."""
     tr, va = np.concatenate(splits["train"]), np.concatenate(splits["val"])
     head = f"glyphlm-corpus/1 vocab={vocab} train={len(tr)} val={len(va)} masks={1 if masks else 0}\n".encode()
-    parts = [head, tr.astype("<u4").tobytes(), va.astype("<u4").tobytes()]
+    dt = "<u2" if vocab <= 65536 else "<u4"
+    parts = [head, tr.astype(dt).tobytes(), va.astype(dt).tobytes()]
     if masks:
         for split, n in (("train", len(tr)), ("val", len(va))):
             parts.append(np.concatenate(masks[split]).astype("u1").tobytes() if split in masks else b"\1" * n)

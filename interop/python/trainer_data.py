@@ -166,15 +166,17 @@ def _crc32(a: np.ndarray) -> int:
 
 def corpus_fingerprint(train: TokenStream, val: TokenStream, vocab_size: int,
                        train_mask: Optional[TokenStream] = None, val_mask: Optional[TokenStream] = None) -> str:
-    """The trainer's corpus fingerprint: SHA-256 hex of a text header, train and val ids as uint32 LE, then the
-    masks (all ones for a split without one) when any split has a mask."""
+    """The trainer's corpus fingerprint: SHA-256 hex of a text header, train and val ids as the shard bodies store
+    them (uint16 LE when vocab_size <= 65,536, else uint32 LE), then the masks (all ones for a split without one)
+    when any split has a mask."""
     masks = train_mask is not None or val_mask is not None
     h = hashlib.sha256(f"glyphlm-corpus/1 vocab={vocab_size} train={len(train)} val={len(val)} "
                        f"masks={1 if masks else 0}\n".encode())
+    dt = "<u2" if vocab_size <= 65536 else "<u4"  # the shard body encoding, as @glyphlm/trainer's fingerprint
     for s in (train, val):
         for p in s.parts:
             for c in _chunks(p):
-                h.update(c.astype("<u4").tobytes())
+                h.update(c.astype(dt).tobytes())
     if masks:
         for s, m in ((train, train_mask), (val, val_mask)):
             if m is None:
