@@ -60,6 +60,13 @@ export function reportCharts(r: ExperimentReport): Record<string, string> {
   return charts;
 }
 
+/** Base64 of bytes with the platform's btoa (Node >= 16 and browsers), in chunks to keep argument lists short. */
+function base64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
 function smooth(points: Array<[number, number]>, k = 10): Array<[number, number]> {
   return points.map((p, i) => {
     const w = points.slice(Math.max(0, i - k + 1), i + 1);
@@ -80,7 +87,7 @@ export function renderHtml(r: ExperimentReport, assets: { sheetPng?: Uint8Array 
   const ft = frequencyTable(r);
   const samples = (r.arms[0]?.seeds[0]?.samples ?? []).map((s, i) => `<h3>Prompt ${esc(JSON.stringify(s.prompt))}</h3>${r.arms.map((a) => `<p><b>${esc(a.label)}</b></p><pre>${esc(s.prompt)}<b>${esc(a.seeds[0]?.samples[i]?.completion ?? '')}</b></pre>`).join('')}`).join('');
   const sheet = assets.sheetPng
-    ? `<figure class="sheet"><img alt="glyph sheet of sample tokens (bvv241-2-3 pictures)" src="data:image/png;base64,${Buffer.from(assets.sheetPng).toString('base64')}"><figcaption>${r.glyph.sampleTokens.map((t) => `${t.id} ${JSON.stringify(t.text)}`).map(esc).join(' · ')}</figcaption></figure>`
+    ? `<figure class="sheet"><img alt="glyph sheet of sample tokens (bvv241-2-3 pictures)" src="data:image/png;base64,${base64(assets.sheetPng)}"><figcaption>${r.glyph.sampleTokens.map((t) => `${t.id} ${JSON.stringify(t.text)}`).map(esc).join(' · ')}</figcaption></figure>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
