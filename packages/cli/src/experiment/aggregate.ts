@@ -77,8 +77,8 @@ export function pairedMmlu(outDir: string, byArm: Map<string, SeedRun[]>): MmluP
   const out: MmluPairedReport[] = [];
   for (const key of ['harness', 'paper-greedy'] as MmluProtocolKey[]) {
     for (const [a, b] of COMPARISONS.slice(0, 3)) {
-      const ra = byArm.get(a), rb = byArm.get(b);
-      if (!ra || !rb || !ra[0].mmlu[key] || !rb[0].mmlu[key]) continue;
+      const ra = byArm.get(a)?.filter((r) => r.mmlu[key]), rb = byArm.get(b)?.filter((r) => r.mmlu[key]);
+      if (!ra?.length || !rb?.length) continue;
       const seeds = ra.map((r) => r.seed).filter((s) => rb.some((q) => q.seed === s));
       const c = compareModels(pooledItems(outDir, ra.filter((r) => seeds.includes(r.seed)), key), pooledItems(outDir, rb.filter((r) => seeds.includes(r.seed)), key));
       out.push({ protocol: key, a, b, n: c.n, accA: c.accA, accB: c.accB, diff: c.diff, ci95: c.ci95, mcnemarP: c.mcnemarP });

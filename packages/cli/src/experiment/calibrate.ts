@@ -63,7 +63,8 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const mmluSample = (performance.now() - m0) / 1000;
     const items = selectItems(prep.mmlu, p.mmlu.split, subjects, p.mmlu.limitPerSubject).length;
     const sampleItems = selectItems(prep.mmlu, p.mmlu.split, sample, 1).length;
-    const evalSecondsPerRun = fixedEval + (mmluSample * items) / Math.max(1, sampleItems);
+    const mmluRuns = p.mmlu.firstSeedOnly ? p.arms.length : p.arms.length * p.seeds.length;
+    const evalSecondsPerRun = fixedEval + ((mmluSample * items) / Math.max(1, sampleItems) * mmluRuns) / (p.arms.length * p.seeds.length);
     const calibrationSeconds = wall + (performance.now() - e0) / 1000;
     const runs = p.arms.length * p.seeds.length;
     const left = budget - elapsedSeconds - calibrationSeconds - SAFETY_SECONDS - runs * (runOverheadSeconds + evalSecondsPerRun);

@@ -229,7 +229,7 @@ async function buildReport(exp: ResolvedExperiment, p: Preset, outDir: string, p
       seeds: p.seeds,
       arms: [...prep.arms.keys()],
       tokensPerRun: arms[0]?.seeds[0]?.tokensSeen ?? 0,
-      mmlu: { source: prep.mmlu.source, split: p.mmlu.split, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items, protocols: Object.fromEntries(p.mmlu.protocols.map((k) => [k, PROTOCOL_LABELS[k]])) },
+      mmlu: { source: prep.mmlu.source, split: p.mmlu.split, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items, protocols: Object.fromEntries(p.mmlu.protocols.map((k) => [k, PROTOCOL_LABELS[k]])), seeds: p.mmlu.firstSeedOnly ? [p.seeds[0]] : p.seeds },
       glyph: {
         recipe: GLYPH_RECIPE, font: prep.glyphFont, components: p.model.nEmbed, tableRows: prep.glyph.rows,
         frozenTableEqualsGlyphMatrix: frozenRuns.length > 0 && frozenRuns.every((r) => r.tableHashAfter === glyphHash),

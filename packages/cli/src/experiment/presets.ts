@@ -36,6 +36,8 @@ export interface Preset {
     harnessShots: number;
     /** Protocols evaluated (see experiment/mmlu.ts). */
     protocols: Array<'harness' | 'paper-greedy' | 'paper-greedy-nonspace' | 'paper-sampled'>;
+    /** Evaluate MMLU on the first seed of each arm only (the laptop preset: MMLU is at chance at that size). */
+    firstSeedOnly?: boolean;
     /** Sampled runs of the paper protocol (besides the greedy run). */
     paperRuns: number;
     temperature: number;
@@ -76,7 +78,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     workers: 2,
     compact: true,
     corpus: { valFraction: 0.1, sftRatio: 0.1 },
-    mmlu: { split: 'test', limitPerSubject: 1, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-sampled'], paperRuns: 2, temperature: 1 },
+    mmlu: { split: 'test', limitPerSubject: 1, harnessShots: 5, protocols: ['harness', 'paper-greedy', 'paper-sampled'], firstSeedOnly: true, paperRuns: 2, temperature: 1 },
     perplexityTokens: 128,
     samples: { prompts: SAMPLE_PROMPTS.slice(0, 2), maxNewTokens: 32 },
   },

@@ -79,19 +79,21 @@ export async function runArmSeed(ctx: ArmRunContext, armName: ArmName, arm: Reso
     for (const b of freq.byInput) if (b.loss !== null) byFreq[`input seen ${b.name}×`] = b.loss;
     for (const b of freq.byTarget) if (b.loss !== null) byFreq[`target seen ${b.name}×`] = b.loss;
     const perplexity = await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);
-    const evalBar = ctx.progress(`${armName} s${seed} MMLU`, p.mmlu.protocols.length);
-    let doneP = 0;
-    const results = await evaluateMmlu(model, prep.tokenizer, {
-      mmlu: prep.mmlu, preset: p.mmlu, seed, modelName: `${armName}-s${seed}`,
-      onProgress: (k, d, n) => { if (d === n) evalBar.update({ done: ++doneP, info: k }); },
-    });
-    evalBar.stop();
     const mmlu: SeedRun['mmlu'] = {};
-    for (const k of p.mmlu.protocols) {
-      const r = results[k]!;
-      const file = join(ctx.outDir, 'eval', `${armName}-s${seed}-${k}.json`);
-      await writeAtomic(file, JSON.stringify(r));
-      mmlu[k] = { micro: r.accuracy.micro, ci95: r.accuracy.ci95, invalidRate: r.accuracy.invalidRate, chance: r.accuracy.chance, n: r.accuracy.n, runs: r.accuracy.runs, file: relative(ctx.outDir, file) };
+    if (!p.mmlu.firstSeedOnly || seed === p.seeds[0]) {
+      const evalBar = ctx.progress(`${armName} s${seed} MMLU`, p.mmlu.protocols.length);
+      let doneP = 0;
+      const results = await evaluateMmlu(model, prep.tokenizer, {
+        mmlu: prep.mmlu, preset: p.mmlu, seed, modelName: `${armName}-s${seed}`,
+        onProgress: (k, d, n) => { if (d === n) evalBar.update({ done: ++doneP, info: k }); },
+      });
+      evalBar.stop();
+      for (const k of p.mmlu.protocols) {
+        const r = results[k]!;
+        const file = join(ctx.outDir, 'eval', `${armName}-s${seed}-${k}.json`);
+        await writeAtomic(file, JSON.stringify(r));
+        mmlu[k] = { micro: r.accuracy.micro, ci95: r.accuracy.ci95, invalidRate: r.accuracy.invalidRate, chance: r.accuracy.chance, n: r.accuracy.n, runs: r.accuracy.runs, file: relative(ctx.outDir, file) };
+      }
     }
     const samples = await sampleGenerations(model, prep.tokenizer, p.samples.prompts, p.samples.maxNewTokens);
     await saveCheckpoint(model, join(dir, 'final'));

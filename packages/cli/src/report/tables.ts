@@ -32,7 +32,7 @@ export function setupTable(r: ExperimentReport): Table {
     ['training', Object.entries(s.training).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : v}`).join(', ')],
     ['arms × seeds', `${s.arms.join(', ')} × seeds ${s.seeds.join(', ')}`],
     ['glyph table', `${s.glyph.recipe}, ${s.glyph.components} PCA components, font ${s.glyph.font}; frozen arm's table after training equals the glyph matrix: ${s.glyph.frozenTableEqualsGlyphMatrix ? 'yes' : 'NO'} (hash ${s.glyph.tableHash})`],
-    ['MMLU', `${s.mmlu.source}; ${s.mmlu.split} split, first ${s.mmlu.itemsPerSubject} items of ${s.mmlu.subjects} subjects = ${int(s.mmlu.items)} items; chance 25 %`],
+    ['MMLU', `${s.mmlu.source}; ${s.mmlu.split} split, first ${s.mmlu.itemsPerSubject} item${s.mmlu.itemsPerSubject === 1 ? '' : 's'} of ${s.mmlu.subjects} subjects = ${int(s.mmlu.items)} items${s.mmlu.seeds ? `, evaluated on seed${s.mmlu.seeds.length === 1 ? '' : 's'} ${s.mmlu.seeds.join(', ')} of every arm` : ''}; chance 25 %`],
     ['machine', `${s.machine.cpus} × ${s.machine.cpuModel}, ${s.machine.memoryGiB} GiB, Node ${s.machine.node} (${s.machine.platform}), tfjs backend ${s.machine.backend}, ${s.machine.workers} training worker${s.machine.workers === 1 ? '' : 's'}`],
     ...(s.budget ? [['time budget', `${s.budget.minutes} minutes: ${s.budget.calibration.note} (calibration: ${s.budget.calibration.secondsPerStep.toFixed(2)} s per step, ${s.budget.calibration.evalSecondsPerRun.toFixed(0)} s of evaluation per run)`]] : []),
     ['time', `${s.timing.totalSeconds.toFixed(0)} s in all (prepare ${s.timing.prepareSeconds.toFixed(0)} s, train ${s.timing.trainSeconds.toFixed(0)} s, evaluate ${s.timing.evalSeconds.toFixed(0)} s)${s.timing.resumed ? '; resumed after an interruption' : ''}`],

@@ -122,7 +122,7 @@ export interface ExperimentReport {
     seeds: number[];
     arms: string[];
     tokensPerRun: number;
-    mmlu: { source: string; split: string; subjects: number; itemsPerSubject: number; items: number; protocols: Record<string, string> };
+    mmlu: { source: string; split: string; subjects: number; itemsPerSubject: number; items: number; protocols: Record<string, string>; seeds?: number[] };
     glyph: { recipe: string; font: string; components: number; tableRows: number; frozenTableEqualsGlyphMatrix: boolean; tableHash: string };
     machine: { cpus: number; cpuModel: string; node: string; platform: string; memoryGiB: number; backend: string; workers: number };
     timing: { totalSeconds: number; trainSeconds: number; evalSeconds: number; prepareSeconds: number; resumed: boolean };
