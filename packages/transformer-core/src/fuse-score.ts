@@ -1,12 +1,12 @@
 // Continuation scoring (lm-eval "loglikelihood") for a fused model: the requests are sorted and batched as in
-// logprobs.ts; each batch's common prefix is run once per member (a batch-1 KV cache) and the right-padded
-// suffixes as one batch per member; the members' logits at the scored rows are combined (fuse-combine.ts) and
-// log_softmax'ed on the device. No prefix is kept across batches (each member would need its own).
+// logprobs.ts; each batch's common prefix is held in a batch-1 KV cache per member (extended or cut back from the
+// previous batch's, as logprobs.ts does for one model) and the right-padded suffixes run as one batch per member;
+// the members' logits at the scored rows are combined (fuse-combine.ts) and log_softmax'ed on the device.
 import { tf } from './tf.js';
 import type { GPT } from './model.js';
 import type { LogprobOptions, LogprobRequest, LogprobResult } from './logprobs.js';
 import { checkIds, InputError } from './input.js';
-import { disposePart, headRows, inferStep, type KVPart } from './infer.js';
+import { disposePart, headRows, inferStep, mergeParts, slicePart, type KVPart } from './infer.js';
 import { combineTensors, type FusionAverage } from './fuse-combine.js';
 
 function lcp(a: Int32Array, b: Int32Array, max: number): number {
@@ -58,92 +58,127 @@ export async function logprobsFused(
   const reqs = checkRequests(requests, vocabSize, blockSize);
   const order = reqs.map((_, i) => i).sort((a, b) => compareSeq(reqs[a].input, reqs[b].input) || a - b);
   const results: LogprobResult[] = new Array(reqs.length);
-  let k = 0;
-  while (k < order.length) {
-    const batch = [reqs[order[k]]];
-    let maxLen = batch[0].input.length;
-    k++;
-    while (k < order.length && batch.length < batchSize) {
-      const r = reqs[order[k]];
-      const ml = Math.max(maxLen, r.input.length);
-      if (ml * (batch.length + 1) > maxBatchTokens) break;
-      batch.push(r);
-      maxLen = ml;
+  // the prefix held in every member's cache (the ids are shared, the keys and values are each member's)
+  let cachedIds: Int32Array | null = null;
+  const cached: Array<KVPart | null> = members.map(() => null);
+  try {
+    let k = 0;
+    while (k < order.length) {
+      const batch = [reqs[order[k]]];
+      let maxLen = batch[0].input.length;
       k++;
-    }
-    let P = 0;
-    if (usePrefix) {
-      P = Math.min(...batch.map((r) => r.ctxLen - 1));
-      P = Math.min(P, lcp(batch[0].input, batch[batch.length - 1].input, P));
-    }
-    const B = batch.length;
-    const Ls = Math.max(...batch.map((r) => r.input.length - P));
-    const ids = new Int32Array(B * Ls);
-    const rows: number[] = [];
-    const targets: number[] = [];
-    batch.forEach((r, b) => {
-      ids.set(r.input.subarray(P), b * Ls);
-      for (let j = 0; j < r.cont.length; j++) {
-        rows.push(b * Ls + (r.ctxLen - 1 + j - P));
-        targets.push(r.cont[j]);
+      while (k < order.length && batch.length < batchSize) {
+        const r = reqs[order[k]];
+        const ml = Math.max(maxLen, r.input.length);
+        if (ml * (batch.length + 1) > maxBatchTokens) break;
+        batch.push(r);
+        maxLen = ml;
+        k++;
       }
-    });
-    const xs: tf.Tensor[] = [];
-    try {
-      for (const m of members) {
-        let shared: KVPart | null = null;
-        try {
-          if (P > 0) {
-            const pre = inferStep(m, batch[0].input.slice(0, P), 1, P, null, null);
-            pre.x.dispose();
-            shared = pre.own;
-          }
-          const step = inferStep(m, ids, B, Ls, shared, null);
-          disposePart(step.own);
-          xs.push(step.x);
-        } finally {
-          disposePart(shared);
+      let P = 0;
+      if (usePrefix) {
+        P = Math.min(...batch.map((r) => r.ctxLen - 1));
+        P = Math.min(P, lcp(batch[0].input, batch[batch.length - 1].input, P));
+      }
+      if (P > 0) {
+        const prefix = batch[0].input.subarray(0, P);
+        const keep = cachedIds ? lcp(cachedIds, prefix, P) : 0;
+        if (!(cachedIds && keep === cachedIds.length && keep === P)) {
+          const had = cachedIds?.length ?? 0;
+          cachedIds = null; // until every member holds the new prefix
+          members.forEach((m, i) => { cached[i] = extendPrefix(m, cached[i], had, keep, prefix); });
+          cachedIds = prefix.slice();
         }
       }
-      const V = vocabSize;
-      const M = rows.length;
-      const lp = new Float32Array(M);
-      const am = new Int32Array(M);
-      const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / members.length));
-      for (let m0 = 0; m0 < M; m0 += chunk) {
-        const m1 = Math.min(M, m0 + chunk);
-        const [lpT, amT] = tf.tidy(() => {
-          const logits = fusedRows(members, xs, rows.slice(m0, m1), weights, average);
-          const lse = tf.logSumExp(logits, 1);
-          const flat = new Int32Array(m1 - m0);
-          for (let m = m0; m < m1; m++) flat[m - m0] = (m - m0) * V + targets[m];
-          const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
-          return [tf.sub(picked, lse), tf.argMax(logits, 1)];
-        });
-        try {
-          const [a, b2] = await Promise.all([lpT.data(), amT.data()]);
-          lp.set(a as Float32Array, m0);
-          am.set(b2 as Int32Array, m0);
-        } finally {
-          lpT.dispose();
-          amT.dispose();
-        }
-      }
-      let m = 0;
-      for (const r of batch) {
-        const tokens: number[] = [];
-        let greedy = true;
-        let sum = 0;
-        for (let j = 0; j < r.cont.length; j++, m++) {
-          tokens.push(lp[m]);
-          sum += lp[m];
-          if (am[m] !== r.cont[j]) greedy = false;
-        }
-        results[r.i] = { sum, tokens, isGreedy: greedy };
-      }
-    } finally {
-      xs.forEach((x) => x.dispose());
+      await scoreBatch(members, weights, average, vocabSize, batch, P, P > 0 ? cached : members.map(() => null), results);
     }
+  } finally {
+    cached.forEach((p) => disposePart(p));
   }
   return results;
+}
+
+/** Runs one batch's right-padded suffixes (after each member's `shared` prefix) and writes its results. */
+async function scoreBatch(
+  members: readonly GPT[], weights: readonly number[], average: FusionAverage, V: number, batch: Req[], P: number,
+  shared: ReadonlyArray<KVPart | null>, results: LogprobResult[],
+): Promise<void> {
+  const B = batch.length;
+  const Ls = Math.max(...batch.map((r) => r.input.length - P));
+  const ids = new Int32Array(B * Ls);
+  const rows: number[] = [];
+  const targets: number[] = [];
+  batch.forEach((r, b) => {
+    ids.set(r.input.subarray(P), b * Ls);
+    for (let j = 0; j < r.cont.length; j++) {
+      rows.push(b * Ls + (r.ctxLen - 1 + j - P));
+      targets.push(r.cont[j]);
+    }
+  });
+  const xs: tf.Tensor[] = [];
+  try {
+    for (let i = 0; i < members.length; i++) {
+      const step = inferStep(members[i], ids, B, Ls, shared[i], null);
+      disposePart(step.own);
+      xs.push(step.x);
+    }
+    const M = rows.length;
+    const lp = new Float32Array(M);
+    const am = new Int32Array(M);
+    const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / members.length));
+    for (let m0 = 0; m0 < M; m0 += chunk) {
+      const m1 = Math.min(M, m0 + chunk);
+      const [lpT, amT] = tf.tidy(() => {
+        const logits = fusedRows(members, xs, rows.slice(m0, m1), weights, average);
+        const lse = tf.logSumExp(logits, 1);
+        const flat = new Int32Array(m1 - m0);
+        for (let m = m0; m < m1; m++) flat[m - m0] = (m - m0) * V + targets[m];
+        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+        return [tf.sub(picked, lse), tf.argMax(logits, 1)];
+      });
+      try {
+        const [a, b2] = await Promise.all([lpT.data(), amT.data()]);
+        lp.set(a as Float32Array, m0);
+        am.set(b2 as Int32Array, m0);
+      } finally {
+        lpT.dispose();
+        amT.dispose();
+      }
+    }
+    let m = 0;
+    for (const r of batch) {
+      const tokens: number[] = [];
+      let greedy = true;
+      let sum = 0;
+      for (let j = 0; j < r.cont.length; j++, m++) {
+        tokens.push(lp[m]);
+        sum += lp[m];
+        if (am[m] !== r.cont[j]) greedy = false;
+      }
+      results[r.i] = { sum, tokens, isGreedy: greedy };
+    }
+  } finally {
+    xs.forEach((x) => x.dispose());
+  }
+}
+
+/**
+ * One member's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
+ * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part.
+ */
+function extendPrefix(model: GPT, old: KVPart | null, had: number, keep: number, prefix: Int32Array): KVPart {
+  const P = prefix.length;
+  const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
+  let next: KVPart;
+  if (keep < P) {
+    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null);
+    r.x.dispose();
+    next = base ? mergeParts(base, r.own) : r.own;
+    if (base) disposePart(r.own);
+  } else {
+    next = base!;
+  }
+  if (base && base !== next && base !== old) disposePart(base);
+  if (old && old !== next) disposePart(old);
+  return next;
 }

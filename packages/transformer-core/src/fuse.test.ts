@@ -129,6 +129,34 @@ for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
       expect(maxAbsDiff(await fused.logits(ids), ref)).toBeLessThan(1e-6);
     });
 
+    it('loss is the mean cross-entropy of the fused distribution (ignored targets left out), no leaks', async () => {
+      const rng = new Rng(12);
+      const rows = [randIds(rng, 21), randIds(rng, 21)];
+      const ids = rows.map((r) => r.slice(0, 20));
+      const targets = rows.map((r, b) => r.slice(1).map((t, i) => (b === 1 && i % 3 === 0 ? -1 : t)));
+      const ref = refCombine([await a.logits(ids), await b.logits(ids)], w, 'logits');
+      let sum = 0;
+      let n = 0;
+      targets.forEach((tr, bi) => tr.forEach((tok, t) => {
+        if (tok < 0) return;
+        const off = (bi * 20 + t) * 97;
+        let mx = -Infinity;
+        for (let v = 0; v < 97; v++) mx = Math.max(mx, ref[off + v]);
+        let s = 0;
+        for (let v = 0; v < 97; v++) s += Math.exp(ref[off + v] - mx);
+        sum += -(ref[off + tok] - mx - Math.log(s));
+        n++;
+      }));
+      const n0 = tf.memory().numTensors;
+      const l = fused.loss(ids, targets);
+      const v = (await l.data())[0];
+      l.dispose();
+      expect(tf.memory().numTensors).toBe(n0);
+      expect(Math.abs(v - sum / n)).toBeLessThan(1e-5);
+      expect(() => fused.loss(ids, targets.map((r) => r.map(() => -1)))).toThrow(/every target is ignored/);
+      expect(() => fused.loss(ids, [targets[0]])).toThrow(/does not match ids shape/);
+    });
+
     it("average 'probs' gives the log of the weighted mean of the members' probabilities", async () => {
       const p = await fuseModels([createModel(cfgA, { embedding: table(1), seed: 11, ...shard }), createModel(cfgB, { embedding: table(1), seed: 12, ...shard })], { weights: [1, 3], average: 'probs' });
       try {
@@ -178,6 +206,18 @@ for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
         expect(Math.abs(out[i].sum - sum)).toBeLessThan(1e-4);
         expect(out[i].isGreedy).toBe(greedy);
       }
+      // MMLU-like: a shared few-shot prefix, items of 4 one-token choices, one item per batch (the prefix cache is
+      // extended and cut back from batch to batch): same numbers as without the cache, no tensor left behind
+      const shots = randIds(rng, 20);
+      const items = [0, 1, 2].flatMap((q) => {
+        const question = randIds(rng, 3 + q);
+        return [10, 11, 12, 13].map((c) => ({ context: [...shots, ...question], continuation: [c] }));
+      });
+      const n0 = tf.memory().numTensors;
+      const cachedRes = await fused.logprobs(items, { batchSize: 4 });
+      expect(tf.memory().numTensors).toBe(n0);
+      const plain = await fused.logprobs(items, { prefixCache: false });
+      cachedRes.forEach((r, i) => expect(Math.abs(r.sum - plain[i].sum)).toBeLessThan(1e-5));
       // a continuation that is the fused argmax is greedy
       const ctx = common.slice(0, 6);
       const ref = refCombine([await a.logits([ctx]), await b.logits([ctx])], w, 'logits');

@@ -1,14 +1,14 @@
 // Fusion of models trained on one frozen input table (the author's *_moe models: specialists trained separately
 // and merged after training by averaging their output logits, no retraining). `fuseModels` checks that the members
 // share the vocabulary, the tokenizer and the frozen table (by a SHA-256 fingerprint of its bytes) and returns a
-// model with the interface evaluators use (config, forward/logits, logprobs, generate, stateDict, dispose).
+// model with the interface evaluators use (config, forward/logits, loss, logprobs, generate, stateDict, dispose).
 // A fused model saves as a folder of member checkpoints plus fused.json (fuse-io.ts).
 import { tf } from './tf.js';
 import type { ResolvedConfig } from './config.js';
 import type { GPT, StateDict } from './model.js';
 import type { GenerateOptions } from './generate.js';
 import type { LogprobOptions, LogprobRequest, LogprobResult } from './logprobs.js';
-import { toBatch, type IdBatch } from './input.js';
+import { toBatch, InputError, type IdBatch } from './input.js';
 import { readSharded } from './weights.js';
 import { combineTensors, type FusionAverage } from './fuse-combine.js';
 import { generateFused } from './fuse-generate.js';
@@ -110,6 +110,40 @@ export class FusedModel {
     } finally {
       t.dispose();
     }
+  }
+
+  /**
+   * Mean next-token cross-entropy of the fused distribution (targets < 0 ignored), a scalar tensor (dispose it):
+   * for evaluation (no dropout); computed a row at a time, so one row's logits per member are alive at once.
+   */
+  loss(ids: IdBatch, targets: IdBatch): tf.Scalar {
+    this.checkAlive();
+    const c = this.config;
+    const batch = toBatch(ids, c.vocabSize, c.blockSize, 'loss ids');
+    const tg = toBatch(targets, c.vocabSize, c.blockSize, 'loss targets', true);
+    if (tg.B !== batch.B || tg.T !== batch.T) throw new InputError(`loss: targets shape [${tg.B}, ${tg.T}] does not match ids shape [${batch.B}, ${batch.T}]`);
+    const { B, T } = batch;
+    const V = c.vocabSize;
+    let count = 0;
+    for (let i = 0; i < tg.data.length; i++) if (tg.data[i] >= 0) count++;
+    if (count === 0) throw new InputError('loss: every target is ignored (< 0)');
+    let total = tf.scalar(0);
+    for (let b = 0; b < B; b++) {
+      const flat: number[] = [];
+      for (let t = 0; t < T; t++) if (tg.data[b * T + t] >= 0) flat.push(t * V + tg.data[b * T + t]);
+      if (flat.length === 0) continue;
+      const next = tf.tidy(() => {
+        const row = { data: batch.data.subarray(b * T, (b + 1) * T), shape: [1, T] as const };
+        const fused = combineTensors(this.members.map((m) => m.forward(row)), this.weights, this.average);
+        const lsm = tf.logSoftmax(tf.reshape(fused, [T, V]), -1);
+        return tf.sub(total, tf.sum(tf.gather(tf.reshape(lsm, [-1]), tf.tensor1d(Int32Array.from(flat), 'int32'))));
+      }) as tf.Scalar;
+      total.dispose();
+      total = next;
+    }
+    const mean = tf.div(total, count) as tf.Scalar;
+    total.dispose();
+    return mean;
   }
 
   /** Scores continuations under the fused distribution (same contract as GPT.logprobs). */
