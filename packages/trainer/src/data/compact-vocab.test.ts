@@ -17,7 +17,8 @@ describe('compactVocabulary', () => {
   test('tiny shakespeare: ~1,800 ids, exact round trips, same text through the compact tokenizer', () => {
     const text = existsSync(SHAKESPEARE) ? readFileSync(SHAKESPEARE, 'utf8') : null;
     if (!text) console.warn(`compact-vocab.test: ${SHAKESPEARE} absent; using seeded text instead`);
-    const data = tokenizeCorpus(tok, text ?? seededDocuments(3, 50, 2000).join('\n'));
+    const corpusText = text ?? seededDocuments(3, 50, 2000).join('\n');
+    const data = tokenizeCorpus(tok, corpusText);
     const cv = compactVocabulary(tok, data);
     const distinct = new Set([...data.train, ...data.val]).size;
     expect(cv.size).toBe(distinct + (new Set([...data.train, ...data.val]).has(cv.fullIds[cv.fallbackId]) ? 0 : 1));
@@ -31,7 +32,7 @@ describe('compactVocabulary', () => {
     expect(c.reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(cv.size);
     expect(cv.toFull(c)).toEqual(data.train);
     // the compact tokenizer encodes the corpus to the compact ids and decodes back to the same text
-    const sample = (text ?? '').slice(0, 20_000) || 'hello';
+    const sample = corpusText.slice(0, 20_000);
     expect(cv.tokenizer.encode(sample)).toEqual(cv.toCompact(tok.encode(sample)));
     expect(cv.tokenizer.decode(cv.tokenizer.encode(sample))).toBe(tok.decode(tok.encode(sample)));
     expect(cv.tokenizer.vocabSize).toBe(cv.size);
