@@ -2,25 +2,12 @@
 // head shards transposed to [in, out]) and the StepEngine's OptimizerState (checkpoint names and checkpoint layout
 // [out, in], as optimizer.safetensors and the PyTorch twin hold it).
 import type { OptimizerState } from '../train/engine.js';
+import { transpose2d, transposedOnDevice } from '../train/optimizer-state.js';
 import type { ParamLayout } from './parallel-reduce.js';
 
-/** Transposes a row-major [r, c] matrix into a new [c, r] array (blocked for the cache). */
-export function transpose2d(a: Float32Array, r: number, c: number): Float32Array {
-  const out = new Float32Array(r * c);
-  const S = 64;
-  for (let i0 = 0; i0 < r; i0 += S) {
-    for (let j0 = 0; j0 < c; j0 += S) {
-      const i1 = Math.min(r, i0 + S);
-      const j1 = Math.min(c, j0 + S);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = a[i * c + j];
-    }
-  }
-  return out;
-}
-
-/** Whether the variable behind a checkpoint name is stored transposed on the device (everything but the embedding). */
+/** Whether the variable behind a checkpoint name is stored transposed on the device (the rule of optimizer-state.ts). */
 function transposed(name: string, shape: number[]): boolean {
-  return !name.startsWith('tok_embedding.weight') && shape.length === 2;
+  return transposedOnDevice(name) && shape.length === 2;
 }
 
 /** Checkpoint shape of variable i. */

@@ -23,7 +23,7 @@ export function transpose2d(a: Float32Array, r: number, c: number): Float32Array
 }
 
 /** The embedding is stored as in the checkpoint; every other trainable matrix is transposed on the device. */
-function transposedOnDevice(checkpointName: string): boolean {
+export function transposedOnDevice(checkpointName: string): boolean {
   return !checkpointName.startsWith('tok_embedding.weight');
 }
 
