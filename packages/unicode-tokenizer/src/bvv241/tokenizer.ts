@@ -99,7 +99,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   private readonly s: Shared;
   private readonly cache = new WordCache();
   private scratch = new Int32Array(256);
-  private outBuf = new Uint32Array(OUT_CHUNK);
+  private readonly outBuf: Uint32Array = new Uint32Array(OUT_CHUNK);
   private fp: string | undefined;
 
   constructor(variant: Bvv241Variant, options: Bvv241Options = {}) {
@@ -137,7 +137,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     // Ids go into a small reused buffer that stays in the CPU caches; a full buffer is copied out as one chunk,
     // and the chunks are joined at the end. (Writing into a fresh n-sized array instead costs page faults on
     // 4 bytes per input unit, about 2.5x the bytes of the result, and made time grow faster than the input.)
-    let out = this.outBuf;
+    let out: Uint32Array = this.outBuf;
     // Room kept free at every write for the longest single write that is not a word: three ids (an escape).
     let limit = out.length - 3;
     const chunks: Uint32Array[] = [];
