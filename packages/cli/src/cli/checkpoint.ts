@@ -2,9 +2,10 @@
 // model.safetensors), a trainer checkpoint directory (latest.json -> step-*/) or an experiment arm folder
 // (its `final/` checkpoint). The tokenizer comes from --tokenizer or the folder's `glyphlm-tokenizer.json`
 // sidecar; a checkpoint whose vocabulary does not fit the tokenizer is a UsageError before weights are read.
+// A fused folder (fused.json + member-<i>/, transformer-core's saveFused) loads as one FusedModel.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadCheckpoint, useBackend, type GPT } from '@glyphlm/transformer-core';
+import { loadCheckpoint, loadFused, parseFusedManifest, useBackend, type FusedModel, type GPT } from '@glyphlm/transformer-core';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import { UsageError } from './errors.js';
 import { requireDir } from './files.js';
@@ -51,8 +52,31 @@ export async function tokenizerForCheckpoint(dir: string, flag: string | undefin
   return resolveTokenizer('bvv241-2-3');
 }
 
-/** Loads the checkpoint at `path` after checking that its vocabulary fits `tok`. */
-export async function loadCheckedModel(path: string, tokenizerFlag?: string): Promise<{ model: GPT; tokenizer: Tokenizer; dir: string }> {
+/** The manifest transformer-core's saveFused writes into a fused folder. */
+export const FUSED_MANIFEST = 'fused.json';
+
+/** True when `path` is a fused folder (holds fused.json). */
+export function isFusedDir(path: string): boolean {
+  return existsSync(join(path, FUSED_MANIFEST));
+}
+
+/** Loads a fused folder after checking every member's vocabulary against the tokenizer (before weights are read). */
+async function loadCheckedFused(dir: string, tokenizerFlag?: string): Promise<{ model: FusedModel; tokenizer: Tokenizer; dir: string }> {
+  const tokenizer = await tokenizerForCheckpoint(dir, tokenizerFlag);
+  const file = join(dir, FUSED_MANIFEST);
+  const manifest = parseFusedManifest(readFileSync(file, 'utf8'), file);
+  for (const m of manifest.members) {
+    const vocab = checkpointVocabSize(join(dir, m.dir));
+    if (vocab !== tokenizer.vocabSize) throw new UsageError(`fused member ${join(dir, m.dir)} has vocabSize ${vocab} but tokenizer ${tokenizer.name} has ${tokenizer.vocabSize}: they do not match`);
+  }
+  await useBackend('auto');
+  return { model: await loadFused(dir), tokenizer, dir };
+}
+
+/** Loads the checkpoint (or fused folder) at `path` after checking that its vocabulary fits `tok`. */
+export async function loadCheckedModel(path: string, tokenizerFlag?: string): Promise<{ model: GPT | FusedModel; tokenizer: Tokenizer; dir: string }> {
+  requireDir(path, 'checkpoint directory');
+  if (isFusedDir(path)) return loadCheckedFused(path, tokenizerFlag);
   const dir = resolveCheckpointDir(path);
   const tokenizer = await tokenizerForCheckpoint(dir, tokenizerFlag);
   const vocab = checkpointVocabSize(dir);

@@ -14,6 +14,7 @@ export class UsageError extends Error {
 const INPUT_ERROR_NAMES = new Set([
   'UsageError', 'ConfigError', 'CheckpointError', 'InputError', 'TokenizerJsonError', 'GlyphEmbeddingsError',
   'SafetensorsError', 'ShardError', 'CorpusError', 'TrainOptionsError', 'ResumeError', 'MmluDataError', 'DataError',
+  'FusionError', 'GrowError',
 ]);
 
 /** Exit code for an error: 2 for user input at fault, 1 for everything else. */

@@ -118,9 +118,37 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .option('-o, --out <dir>', 'write report.json and report.md here')
     .action(async (checkpoint: string, opts) => (await import('../commands/eval.js')).evalCommand(checkpoint, opts, io));
 
+  program.command('grow')
+    .description('a trained checkpoint -> a deeper model: new blocks on top of the frozen ones, trained stage by stage on the run\'s shards')
+    .argument('<checkpoint>', 'checkpoint (a train --out folder, a trainer dir with latest.json, an experiment arm folder)')
+    .requiredOption('--add-layers <n>', 'blocks added (per stage)', int('--add-layers', 1))
+    .addOption(new Option('--freeze <which>', 'freeze the blocks below the new ones, or train everything').choices(['below', 'none']).default('below'))
+    .addOption(new Option('--init <how>', 'new blocks: identity (zero output projections) or fresh (GPT-2 init)').choices(['identity', 'fresh']).default('identity'))
+    .option('--steps <n>', 'optimizer steps per stage (default: the source run\'s steps)', int('--steps', 1))
+    .option('--stages <k>', 'growth stages, each adding --add-layers blocks (the author\'s recipe)', int('--stages', 1), 1)
+    .option('--final-all-layers <n>', 'a last stage of n steps training every block', int('--final-all-layers', 1))
+    .option('--data <dir>', 'shard folder (default: data/ in or above the checkpoint)')
+    .addOption(tokenizerOption())
+    .option('--batch-size <n>', 'rows per step (default: the source run\'s)', int('--batch-size', 1))
+    .option('--lr <lr>', 'peak learning rate (default: the source run\'s)', num('--lr', 0, true))
+    .option('--seed <n>', 'seed of the new blocks and the data order (default: the source run\'s)', int('--seed', 0))
+    .option('--workers <n>', 'data-parallel worker threads', int('--workers', 1), 1)
+    .requiredOption('-o, --out <dir>', 'output run folder (checkpoints/, final/, history.json)')
+    .option('--resume', 'continue an interrupted growth run in --out')
+    .action(async (checkpoint: string, opts) => (await import('../commands/grow.js')).growCommand(checkpoint, opts, io));
+
+  program.command('fuse')
+    .description('checkpoints trained on one frozen table -> one model averaging their logits (a fused folder eval/generate load)')
+    .argument('<checkpoints...>', 'two or more checkpoints')
+    .requiredOption('-o, --out <dir>', 'output fused folder (fused.json + member-<i>/)')
+    .option('--weights <list>', 'comma-separated member weights (default equal)', (v: string) => v.split(',').map((x) => num('--weights', 0)(x.trim())))
+    .addOption(new Option('--average <what>', 'average the logits (the author\'s) or the probabilities').choices(['logits', 'probs']).default('logits'))
+    .addOption(tokenizerOption())
+    .action(async (checkpoints: string[], opts) => (await import('../commands/fuse.js')).fuseCommand(checkpoints, opts, io));
+
   program.command('experiment')
     .description('the paper\'s experiment end to end: glyph table -> frozen / trainable / from-glyph / random-binary arms -> loss, MMLU, report')
-    .addOption(new Option('--preset <name>', 'size preset').choices(['tiny', 'laptop', 'desktop', 'paper-335m']).default('laptop'))
+    .addOption(new Option('--preset <name>', 'size preset (specialists, specialists-tiny: two script specialists and their fusion)').choices(['tiny', 'laptop', 'desktop', 'paper-335m', 'specialists', 'specialists-tiny']).default('laptop'))
     .option('--steps <n>', 'optimizer steps per arm and seed (default: sized to the time budget)', int('--steps', 1))
     .option('--budget <minutes>', 'minutes for the whole run; a calibration sizes the steps to fit (laptop: 15)', num('--budget', 0, true))
     .option('--seeds <list>', 'comma-separated seeds, e.g. 1,2', intList('--seeds'))
