@@ -4,7 +4,7 @@
 // [H, len, hd], a static `shared` part (the prompt) and a small `own` part merged into it every MERGE_EVERY tokens.
 import { tf } from './tf.js';
 import { geluInfer, layerNormInfer } from './ops.js';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import type { KVPart } from './infer.js';
 
 type T = tf.Tensor;
@@ -61,7 +61,7 @@ function ropeRows(H: number, hd: number, pos: number, base: number): { c: Float3
 }
 
 /** One token at position shared.len + own.len. Returns the residual stream [1, d] and the new own part. */
-export function decodeStep(model: GPT, token: number, shared: DecodePart, own: DecodePart | null): { x: tf.Tensor2D; own: DecodePart } {
+export function decodeStep(model: ModelWeights, token: number, shared: DecodePart, own: DecodePart | null): { x: tf.Tensor2D; own: DecodePart } {
   const c = model.config;
   const H = c.nHead;
   const d = c.dModel;
@@ -96,7 +96,7 @@ export function decodeStep(model: GPT, token: number, shared: DecodePart, own: D
         tf.sum(tf.mul(tf.expandDims(pOwn, 2), v), 1),
       ); // [H, hd]
       x = tf.add(x, tf.matMul(tf.reshape(o, [1, d]), L.proj));
-      x = tf.add(x, tf.matMul(geluInfer(tf.matMul(layerNormInfer(x), L.fc)), L.fc2));
+      x = tf.add(x, tf.matMul(geluInfer(tf.matMul(layerNormInfer(x), L.fc)), L.mlpProj));
     });
     return { x: x as tf.Tensor2D, ks, vs };
   });

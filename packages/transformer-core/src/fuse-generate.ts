@@ -1,7 +1,7 @@
 // Generation for a fused model: every member keeps its own KV cache and steps one token at a time (the fused wasm
 // decoder where it applies, transformer-core's tfjs decode path otherwise, exactly as generate.ts runs them); after
 // each step the members' logit rows are combined (fuse-combine.ts) and the next token is chosen by sampling.ts.
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import type { GenerateOptions } from './generate.js';
 import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep } from './infer.js';
@@ -20,7 +20,7 @@ interface Stepper {
   dispose(): void;
 }
 
-async function rowOf(model: GPT, x: import('./tf.js').Tensor, row: number | null): Promise<Float32Array> {
+async function rowOf(model: ModelWeights, x: import('./tf.js').Tensor, row: number | null): Promise<Float32Array> {
   const t = headRows(model, x, row === null ? null : [row]);
   try {
     return (await t.data()) as Float32Array;
@@ -30,7 +30,7 @@ async function rowOf(model: GPT, x: import('./tf.js').Tensor, row: number | null
 }
 
 /** The fused wasm decoder of one member (prefill with tfjs ops, then one decoder step per token). */
-function wasmStepper(model: GPT, ids: Int32Array, dec: WasmDecoder): Stepper {
+function wasmStepper(model: ModelWeights, ids: Int32Array, dec: WasmDecoder): Stepper {
   return {
     async first() {
       const r = inferStep(model, ids, 1, ids.length, null, null);
@@ -52,7 +52,7 @@ function wasmStepper(model: GPT, ids: Int32Array, dec: WasmDecoder): Stepper {
 }
 
 /** The tfjs-ops decode path of one member (any backend). */
-function opsStepper(model: GPT, ids: Int32Array): Stepper {
+function opsStepper(model: ModelWeights, ids: Int32Array): Stepper {
   let shared: DecodePart | null = null;
   let own: DecodePart | null = null;
   return {
@@ -91,14 +91,14 @@ function opsStepper(model: GPT, ids: Int32Array): Stepper {
   };
 }
 
-function stepperFor(model: GPT, ids: Int32Array, fast: boolean): Stepper {
+function stepperFor(model: ModelWeights, ids: Int32Array, fast: boolean): Stepper {
   const dec = fast ? WasmDecoder.create(model) : null;
   return dec ? wasmStepper(model, ids, dec) : opsStepper(model, ids);
 }
 
 /** Validates eagerly (before any tensor work, as generate.ts does), then returns the fused token stream. */
 export function generateFused(
-  members: readonly GPT[], weights: readonly number[], average: FusionAverage, vocabSize: number, blockSize: number,
+  members: readonly ModelWeights[], weights: readonly number[], average: FusionAverage, vocabSize: number, blockSize: number,
   prompt: ArrayLike<number>, opts: GenerateOptions,
 ): AsyncGenerator<number, void, undefined> {
   const ids = checkIds(prompt, vocabSize, 'generate prompt');

@@ -3,7 +3,7 @@
 // previous batch's, as logprobs.ts does for one model) and the right-padded suffixes run as one batch per member;
 // the members' logits at the scored rows are combined (fuse-combine.ts) and log_softmax'ed on the device.
 import { tf } from './tf.js';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import type { LogprobOptions, LogprobRequest, LogprobResult } from './logprobs.js';
 import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep, mergeParts, slicePart, type KVPart } from './infer.js';
@@ -43,12 +43,12 @@ function checkRequests(requests: LogprobRequest[], vocabSize: number, blockSize:
 }
 
 /** Fused logits [rows.length, V] of one member's residual rows: final norm + head of every member, combined. */
-function fusedRows(members: readonly GPT[], xs: tf.Tensor[], rows: number[], weights: readonly number[], average: FusionAverage): tf.Tensor2D {
+function fusedRows(members: readonly ModelWeights[], xs: tf.Tensor[], rows: number[], weights: readonly number[], average: FusionAverage): tf.Tensor2D {
   return tf.tidy(() => combineTensors(members.map((m, k) => headRows(m, xs[k], rows)), weights, average) as tf.Tensor2D);
 }
 
 export async function logprobsFused(
-  members: readonly GPT[], weights: readonly number[], average: FusionAverage, vocabSize: number, blockSize: number,
+  members: readonly ModelWeights[], weights: readonly number[], average: FusionAverage, vocabSize: number, blockSize: number,
   requests: LogprobRequest[], opts: LogprobOptions,
 ): Promise<LogprobResult[]> {
   const batchSize = opts.batchSize ?? 16;
@@ -100,7 +100,7 @@ export async function logprobsFused(
 
 /** Runs one batch's right-padded suffixes (after each member's `shared` prefix) and writes its results. */
 async function scoreBatch(
-  members: readonly GPT[], weights: readonly number[], average: FusionAverage, V: number, batch: Req[], P: number,
+  members: readonly ModelWeights[], weights: readonly number[], average: FusionAverage, V: number, batch: Req[], P: number,
   shared: ReadonlyArray<KVPart | null>, results: LogprobResult[],
 ): Promise<void> {
   const B = batch.length;
@@ -166,7 +166,7 @@ async function scoreBatch(
  * One member's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
  * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part.
  */
-function extendPrefix(model: GPT, old: KVPart | null, had: number, keep: number, prefix: Int32Array): KVPart {
+function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array): KVPart {
   const P = prefix.length;
   const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
   let next: KVPart;

@@ -3,7 +3,7 @@
 // prompt length except for attention's reads of the cached keys and values.
 import { tf } from './tf.js';
 import { layerNormInfer } from './ops.js';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep } from './infer.js';
 import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
@@ -39,7 +39,7 @@ export interface HeadPool {
 const MERGE_EVERY = 32;
 
 /** Validates eagerly (before any tensor work), then returns the token stream. */
-export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOptions): AsyncGenerator<number, void, undefined> {
+export function generate(model: ModelWeights, prompt: ArrayLike<number>, opts: GenerateOptions): AsyncGenerator<number, void, undefined> {
   const c = model.config;
   const ids = checkIds(prompt, c.vocabSize, 'generate prompt');
   if (ids.length === 0) throw new InputError('generate: the prompt is empty');
@@ -62,7 +62,7 @@ export function generate(model: GPT, prompt: ArrayLike<number>, opts: GenerateOp
 }
 
 /** The stream on the fused wasm decoder: tfjs prefill, then one decoder step per token. */
-async function* fastStream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
+async function* fastStream(model: ModelWeights, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
   if (maxNew === 0) return;
   // created here, when the stream is first read, so that a stream never read holds nothing
   const dec = WasmDecoder.create(model);
@@ -99,7 +99,7 @@ async function* sampleTokens(row: Float32Array, next: (tok: number) => Promise<F
   }
 }
 
-async function* stream(model: GPT, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
+async function* stream(model: ModelWeights, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
   // logits of one residual row: on this backend, or the final norm here and the head in the pool
   const rowLogits = async (x: tf.Tensor, row: number | null): Promise<Float32Array> => {
     if (!pool) {

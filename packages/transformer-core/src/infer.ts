@@ -4,7 +4,7 @@
 // both parts with one softmax, so a shared prefix is computed once and never copied per row.
 import { tf } from './tf.js';
 import { causalMask, geluInfer, layerNormInfer, ropeInfer, ropeTables } from './ops.js';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 
 type T = tf.Tensor;
 
@@ -34,7 +34,7 @@ function heads(x: T, B: number, H: number): T[] {
  * Runs Tn new tokens per row (ids flat [B*Tn]) after `shared` (batch 1) and `own` (batch B). Returns the residual
  * stream before the final norm [B*Tn, d] and the new own part (the old one is left to the caller).
  */
-export function inferStep(model: GPT, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null): { x: tf.Tensor2D; own: KVPart } {
+export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null): { x: tf.Tensor2D; own: KVPart } {
   const c = model.config;
   const H = c.nHead;
   const hd = c.dModel / H;
@@ -85,7 +85,7 @@ export function inferStep(model: GPT, ids: Int32Array, B: number, Tn: number, sh
       const om = B === 1 ? rows[0] : tf.concat(rows, 0);
       x = tf.add(x, tf.matMul(om, L.proj));
       const h2 = layerNormInfer(x);
-      x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.fc2));
+      x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));
     });
     return { x: x as tf.Tensor2D, kTs, vs };
   });
@@ -112,7 +112,7 @@ export function slicePart(p: KVPart, len: number): KVPart {
 }
 
 /** Final norm + head on selected rows of the residual stream: logits [rows.length, vocab]. */
-export function headRows(model: GPT, x: T, rows: number[] | null): tf.Tensor2D {
+export function headRows(model: ModelWeights, x: T, rows: number[] | null): tf.Tensor2D {
   return tf.tidy(() => {
     const sel = rows === null ? x : tf.gather(x, tf.tensor1d(Int32Array.from(rows), 'int32'));
     const n = layerNormInfer(sel);

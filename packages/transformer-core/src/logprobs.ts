@@ -3,7 +3,7 @@
 // back from the previous batch's prefix) and runs only the right-padded suffixes as a batch. Right padding needs no
 // mask: under the causal mask no real token attends to a pad that follows it.
 import { tf } from './tf.js';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
 import { disposePart, headRows, inferStep, mergeParts, slicePart, type KVPart } from './infer.js';
 
@@ -43,7 +43,7 @@ function compareSeq(a: Int32Array, b: Int32Array): number {
   return a.length - b.length;
 }
 
-export async function logprobs(model: GPT, requests: LogprobRequest[], opts: LogprobOptions): Promise<LogprobResult[]> {
+export async function logprobs(model: ModelWeights, requests: LogprobRequest[], opts: LogprobOptions): Promise<LogprobResult[]> {
   const c = model.config;
   if (!Array.isArray(requests)) throw new InputError('logprobs: requests must be an array');
   const batchSize = opts.batchSize ?? 16;

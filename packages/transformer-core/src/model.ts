@@ -9,6 +9,7 @@ import { Rng } from './rng.js';
 import { gatherRows, makeSharded, readSharded, transpose2d, WEBGPU_BINDING_LIMIT, type Sharded } from './weights.js';
 import { generate as generateImpl, type GenerateOptions } from './generate.js';
 import { logprobs as logprobsImpl, type LogprobRequest, type LogprobResult, type LogprobOptions } from './logprobs.js';
+import type { LayerWeights, ModelWeights } from './model-weights.js';
 
 /** A fixed input embedding table: `rows` x `dim`, row-major. */
 export interface EmbeddingMatrix {
@@ -43,20 +44,14 @@ export interface FrozenParts {
   embedding?: boolean;
 }
 
-/** Per-layer device weights, linear layers transposed to [in, out]. */
-export interface LayerWeights {
-  qkv: tf.Variable; // [d, 3d]
-  proj: tf.Variable; // [d, d]
-  fc: tf.Variable; // [d, 4d]
-  fc2: tf.Variable; // [4d, d]
-}
+export type { LayerWeights } from './model-weights.js';
 
 let modelCounter = 0;
 
 /** Raw weights in checkpoint layout, by checkpoint tensor name. */
 export type StateDict = Map<string, { shape: number[]; data: Float32Array }>;
 
-export class GPT {
+export class GPT implements ModelWeights {
   readonly config: ResolvedConfig;
   readonly embeddingKind: 'frozen' | 'trainable';
   readonly embeddingMeta: Record<string, unknown> | undefined;
@@ -125,7 +120,7 @@ export class GPT {
           qkv: variable(`${p}attn.qkv.weight`, transpose2d(get(`${p}attn.qkv.weight`, [3 * d, d]), 3 * d, d), [d, 3 * d]),
           proj: variable(`${p}attn.proj.weight`, transpose2d(get(`${p}attn.proj.weight`, [d, d]), d, d), [d, d]),
           fc: variable(`${p}mlp.fc.weight`, transpose2d(get(`${p}mlp.fc.weight`, [4 * d, d]), 4 * d, d), [d, 4 * d]),
-          fc2: variable(`${p}mlp.proj.weight`, transpose2d(get(`${p}mlp.proj.weight`, [d, 4 * d]), d, 4 * d), [4 * d, d]),
+          mlpProj: variable(`${p}mlp.proj.weight`, transpose2d(get(`${p}mlp.proj.weight`, [d, 4 * d]), d, 4 * d), [4 * d, d]),
         });
       }
       currentLayer = 'head';
@@ -222,7 +217,7 @@ export class GPT {
         const om = selfAttention(qkv, B, T, H, cos, sin, mask, drops); // [N, d]
         x = tf.add(x, this.dropout(mm(om, L.proj), dropRate, seedCounter++));
         const h2 = layerNorm(x);
-        x = tf.add(x, this.dropout(mm(gelu(mm(h2, L.fc)), L.fc2), dropRate, seedCounter++));
+        x = tf.add(x, this.dropout(mm(gelu(mm(h2, L.fc)), L.mlpProj), dropRate, seedCounter++));
       }
       return layerNorm(x) as tf.Tensor2D;
     });
@@ -291,7 +286,7 @@ export class GPT {
       out.set(`${p}attn.qkv.weight`, { shape: [3 * d, d], data: await rd(L.qkv, d, 3 * d) });
       out.set(`${p}attn.proj.weight`, { shape: [d, d], data: await rd(L.proj, d, d) });
       out.set(`${p}mlp.fc.weight`, { shape: [4 * d, d], data: await rd(L.fc, d, 4 * d) });
-      out.set(`${p}mlp.proj.weight`, { shape: [d, 4 * d], data: await rd(L.fc2, 4 * d, d) });
+      out.set(`${p}mlp.proj.weight`, { shape: [d, 4 * d], data: await rd(L.mlpProj, 4 * d, d) });
     }
     out.set('lm_head.weight', { shape: [c.vocabSize, d], data: transpose2d(await readSharded(this.head), d, c.vocabSize) });
     return out;

@@ -3,7 +3,7 @@
 // reading the output head (vocab x dModel floats per token), so the head's columns are split between this thread
 // and worker threads, each holding its block in its own wasm memory (the gemv kernel), computed at the same time.
 import { Worker } from 'node:worker_threads';
-import type { GPT } from './model.js';
+import type { ModelWeights } from './model-weights.js';
 import type { HeadPool } from './generate.js';
 import { HeadBlock } from './wasm/head-block.js';
 
@@ -15,7 +15,7 @@ export interface HeadPoolOptions {
 }
 
 /** Splits the model's head across this thread and `workers` worker threads. Weights are copied: rebuild after training. */
-export async function createHeadPool(model: GPT, opts: HeadPoolOptions = {}): Promise<HeadPool & { close(): Promise<void> }> {
+export async function createHeadPool(model: ModelWeights, opts: HeadPoolOptions = {}): Promise<HeadPool & { close(): Promise<void> }> {
   const nw = opts.workers ?? 1;
   const d = model.config.dModel;
   const V = model.config.vocabSize;

@@ -4,7 +4,7 @@
 // the current values), layer norm, rotary, softmax and GELU in plain JS on a few thousand floats. The KV cache,
 // scratch vectors and logits live in one arena tensor in the same heap. Same math and layouts as decode.ts.
 import { tf } from '../tf.js';
-import type { GPT } from '../model.js';
+import type { ModelWeights } from '../model-weights.js';
 import type { KVPart } from '../infer.js';
 import { gemvKernel, geluKernel, type Gemv } from './kernel.js';
 import { wasmHeap, type WasmBackendLike } from './heap.js';
@@ -27,29 +27,29 @@ export class WasmDecoder {
   private readonly logitsI: number;
 
   /** Whether the fast path applies to `model` on the active backend (checks only; allocates nothing). */
-  static supports(model: GPT): boolean {
+  static supports(model: ModelWeights): boolean {
     return WasmDecoder.resolve(model) !== null;
   }
 
   /** A decoder for `model` on the active wasm backend, or null where the fast path does not apply. */
-  static create(model: GPT): WasmDecoder | null {
+  static create(model: ModelWeights): WasmDecoder | null {
     const r = WasmDecoder.resolve(model);
     return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv) : null;
   }
 
-  private static resolve(model: GPT): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv } | null {
+  private static resolve(model: ModelWeights): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv } | null {
     const heap = wasmHeap();
     if (!heap) return null;
     const gemv = gemvKernel(heap.memory);
     if (!gemv) return null;
-    const tensors = [...model.embedding.parts, ...model.head.parts, ...model.layers.flatMap((L) => [L.qkv, L.proj, L.fc, L.fc2])];
+    const tensors = [...model.embedding.parts, ...model.head.parts, ...model.layers.flatMap((L) => [L.qkv, L.proj, L.fc, L.mlpProj])];
     if (tensors.some((t) => t.dtype !== 'float32' || !heap.backend.dataIdMap.has(t.dataId))) return null;
     if (model.headDim % 2 !== 0) return null;
     return { ...heap, gemv };
   }
 
   private constructor(
-    private readonly model: GPT,
+    private readonly model: ModelWeights,
     private readonly memory: WebAssembly.Memory,
     private readonly backend: WasmBackendLike,
     private readonly gemv: Gemv,
@@ -225,7 +225,7 @@ export class WasmDecoder {
           F2[i] = 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
         }
       }
-      g(ffI * B, this.offset(Lw.fc2), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
+      g(ffI * B, this.offset(Lw.mlpProj), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
     }
     this.len = pos + 1;
   }
