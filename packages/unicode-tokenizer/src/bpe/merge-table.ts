@@ -1,12 +1,11 @@
 // An open-addressing hash table from an adjacent id pair (left, right) to its merge rank and merged id.
-// Faster than Map<string, ...> on the BPE hot path and free of string allocation.
-
+// Faster than Map<string, ...> on the BPE hot path and free of string allocation. Each slot is four consecutive
+// Int32s (left, right, rank, merged), so a probe touches one cache line instead of one line in each of four arrays.
 export class MergeTable {
-  private readonly mask: number;
-  private readonly lefts: Int32Array;
-  private readonly rights: Int32Array;
-  private readonly ranks: Int32Array;
-  private readonly merged: Int32Array;
+  /** mask over slot numbers (capacity - 1) */
+  readonly mask: number;
+  /** slots: [left, right, rank, merged] * capacity; left = -1 marks an empty slot */
+  readonly entries: Int32Array;
   readonly size: number;
 
   /** merges[k] = [leftId, rightId, mergedId]; k is the rank (lower merges first). */
@@ -14,36 +13,38 @@ export class MergeTable {
     let cap = 1;
     while (cap < merges.length * 2 + 2) cap <<= 1;
     this.mask = cap - 1;
-    this.lefts = new Int32Array(cap).fill(-1);
-    this.rights = new Int32Array(cap);
-    this.ranks = new Int32Array(cap);
-    this.merged = new Int32Array(cap);
+    const e = new Int32Array(cap * 4);
+    for (let s = 0; s < e.length; s += 4) e[s] = -1;
     let size = 0;
     for (let rank = 0; rank < merges.length; rank++) {
       const [a, b, m] = merges[rank];
       let h = MergeTable.hash(a, b) & this.mask;
-      while (this.lefts[h] !== -1 && !(this.lefts[h] === a && this.rights[h] === b)) h = (h + 1) & this.mask;
-      if (this.lefts[h] === -1) {
-        this.lefts[h] = a; this.rights[h] = b; this.ranks[h] = rank; this.merged[h] = m; size++;
+      while (e[h * 4] !== -1 && !(e[h * 4] === a && e[h * 4 + 1] === b)) h = (h + 1) & this.mask;
+      if (e[h * 4] === -1) {
+        e[h * 4] = a; e[h * 4 + 1] = b; e[h * 4 + 2] = rank; e[h * 4 + 3] = m; size++;
       } // a duplicate pair keeps its first (lowest) rank, as Hugging Face does
     }
+    this.entries = e;
     this.size = size;
   }
 
-  private static hash(a: number, b: number): number {
+  static hash(a: number, b: number): number {
     return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
   }
 
-  /** Slot of the pair, or -1 if the pair does not merge. */
+  /** Slot of the pair (an index into `entries`, a multiple of 4), or -1 if the pair does not merge. */
   find(a: number, b: number): number {
-    let h = MergeTable.hash(a, b) & this.mask;
+    const e = this.entries, mask = this.mask;
+    let h = MergeTable.hash(a, b) & mask;
     for (;;) {
-      const l = this.lefts[h];
+      const s = h << 2;
+      const l = e[s];
       if (l === -1) return -1;
-      if (l === a && this.rights[h] === b) return h;
-      h = (h + 1) & this.mask;
+      if (l === a && e[s + 1] === b) return s;
+      h = (h + 1) & mask;
     }
   }
-  rankAt(slot: number): number { return this.ranks[slot]; }
-  mergedAt(slot: number): number { return this.merged[slot]; }
+
+  rankAt(slot: number): number { return this.entries[slot + 2]; }
+  mergedAt(slot: number): number { return this.entries[slot + 3]; }
 }

@@ -6,59 +6,104 @@
 //   2. take them in that order, skipping pairs whose characters were already absorbed; after each such merge,
 //      "cascade": the new token is the only place where a longer merge can now apply, so repeatedly merge it with
 //      its left or right neighbour, whichever pair has the lower rank, until neither merges.
-// Each merge removes one symbol, so the work is O(n) plus the sort (a counting sort for long words).
+// Each merge removes one symbol, so the work is O(n) plus the ordering of step 1: a selection scan for short
+// words (the usual case: no sort, no allocation), a key sort or a counting sort for long ones.
 import type { MergeTable } from './merge-table.js';
 
-let prevBuf = new Int32Array(0), nextBuf = new Int32Array(0), singleBuf = new Uint8Array(0);
-let posBuf = new Int32Array(0), rankBuf = new Int32Array(0), orderBuf = new Int32Array(0), keyBuf = new Float64Array(0);
+/** Words up to this length take the initial pairs by repeated minimum search instead of a sort. */
+const SELECT_MAX = 24;
+const NO_PAIR = 0x7fffffff;
+
+let prevBuf = new Int32Array(64), nextBuf = new Int32Array(64), singleBuf = new Uint8Array(64);
+let posBuf = new Int32Array(64), rankBuf = new Int32Array(64), orderBuf = new Int32Array(64), keyBuf = new Float64Array(0);
 let countBuf = new Int32Array(0);
+
+/** Slot of the pair (a, b) in the table's entries, or -1 (MergeTable.find, written out for the hot loops). */
+function find(e: Int32Array, mask: number, a: number, b: number): number {
+  let h = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0) & mask;
+  for (;;) {
+    const s = h << 2;
+    const l = e[s];
+    if (l === -1) return -1;
+    if (l === a && e[s + 1] === b) return s;
+    h = (h + 1) & mask;
+  }
+}
 
 /** Merges ids[0..n) in place; returns the new length. `rankCount` bounds the ranks (the merge list's length). */
 export function mergeWordLinear(table: MergeTable, ids: Int32Array, n: number, rankCount: number): number {
   if (n < 2) return n;
   if (prevBuf.length < n) {
-    prevBuf = new Int32Array(n); nextBuf = new Int32Array(n); singleBuf = new Uint8Array(n);
-    posBuf = new Int32Array(n); rankBuf = new Int32Array(n); orderBuf = new Int32Array(n);
+    const cap = Math.max(n, prevBuf.length * 2);
+    prevBuf = new Int32Array(cap); nextBuf = new Int32Array(cap); singleBuf = new Uint8Array(cap);
+    posBuf = new Int32Array(cap); rankBuf = new Int32Array(cap); orderBuf = new Int32Array(cap);
   }
+  const e = table.entries, mask = table.mask;
   const prev = prevBuf, next = nextBuf, single = singleBuf;
-  for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1 < n ? i + 1 : -1; single[i] = 1; }
-  const m = sortedPairs(table, ids, n, rankCount);
-  const order = orderBuf;
-
-  const merge = (left: number, right: number, merged: number) => {
-    ids[left] = merged; single[left] = 0; single[right] = 0; ids[right] = -1;
-    const nn = next[right];
-    next[left] = nn;
-    if (nn >= 0) prev[nn] = left;
-  };
-  for (let q = 0; q < m; q++) {
-    const i = order[q];
-    const j = i + 1;
-    if (!single[i] || !single[j] || next[i] !== j) continue;
-    const slot = table.find(ids[i], ids[j]);
-    merge(i, j, table.mergedAt(slot));
-    let active = i;
-    for (;;) {
-      const p = prev[active], nx = next[active];
-      const ls = p >= 0 ? table.find(ids[p], ids[active]) : -1;
-      const rs = nx >= 0 ? table.find(ids[active], ids[nx]) : -1;
-      if (ls < 0 && rs < 0) break;
-      if (rs < 0 || (ls >= 0 && table.rankAt(ls) < table.rankAt(rs))) { merge(p, active, table.mergedAt(ls)); active = p; }
-      else merge(active, nx, table.mergedAt(rs));
+  for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1; single[i] = 1; }
+  next[n - 1] = -1;
+  if (n <= SELECT_MAX) {
+    // rank of the pair starting at each position (NO_PAIR: none), taken lowest first, ties leftmost
+    const rank = rankBuf;
+    let left = 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const s = find(e, mask, ids[i], ids[i + 1]);
+      if (s >= 0) { rank[i] = e[s + 2]; left++; } else rank[i] = NO_PAIR;
     }
+    while (left > 0) {
+      let best = -1, bestRank = NO_PAIR;
+      for (let i = 0; i + 1 < n; i++) if (rank[i] < bestRank) { bestRank = rank[i]; best = i; }
+      if (best < 0) break;
+      rank[best] = NO_PAIR;
+      left--;
+      applyPair(e, mask, ids, prev, next, single, best);
+    }
+  } else {
+    const m = sortedPairs(e, mask, ids, n, rankCount);
+    const order = orderBuf;
+    for (let q = 0; q < m; q++) applyPair(e, mask, ids, prev, next, single, order[q]);
   }
   let k = 0;
   for (let i = 0; i >= 0; i = next[i]) ids[k++] = ids[i];
   return k;
 }
 
+/**
+ * Merges the initial pair (i, i + 1) if both are still single characters, then cascades: the new token merges
+ * with its left or right neighbour (the lower rank first) until neither pair merges.
+ */
+function applyPair(e: Int32Array, mask: number, ids: Int32Array, prev: Int32Array, next: Int32Array, single: Uint8Array, i: number): void {
+  const j = i + 1;
+  if (!single[i] || !single[j] || next[i] !== j) return;
+  const slot = find(e, mask, ids[i], ids[j]);
+  ids[i] = e[slot + 3]; single[i] = 0; single[j] = 0; ids[j] = -1;
+  let nn = next[j];
+  next[i] = nn;
+  if (nn >= 0) prev[nn] = i;
+  let active = i;
+  for (;;) {
+    const p = prev[active];
+    nn = next[active];
+    const ls = p >= 0 ? find(e, mask, ids[p], ids[active]) : -1;
+    const rs = nn >= 0 ? find(e, mask, ids[active], ids[nn]) : -1;
+    if (ls < 0 && rs < 0) return;
+    let left: number, right: number, merged: number;
+    if (rs < 0 || (ls >= 0 && e[ls + 2] < e[rs + 2])) { left = p; right = active; merged = e[ls + 3]; active = p; }
+    else { left = active; right = nn; merged = e[rs + 3]; }
+    ids[left] = merged; single[left] = 0; single[right] = 0; ids[right] = -1;
+    const after = next[right];
+    next[left] = after;
+    if (after >= 0) prev[after] = left;
+  }
+}
+
 /** Writes into orderBuf the positions i of the initial pairs (ids[i], ids[i+1]) that merge, sorted by (rank, i). */
-function sortedPairs(table: MergeTable, ids: Int32Array, n: number, rankCount: number): number {
+function sortedPairs(e: Int32Array, mask: number, ids: Int32Array, n: number, rankCount: number): number {
   const pos = posBuf, rank = rankBuf, out = orderBuf;
   let m = 0;
   for (let i = 0; i + 1 < n; i++) {
-    const s = table.find(ids[i], ids[i + 1]);
-    if (s >= 0) { pos[m] = i; rank[m] = table.rankAt(s); m++; }
+    const s = find(e, mask, ids[i], ids[i + 1]);
+    if (s >= 0) { pos[m] = i; rank[m] = e[s + 2]; m++; }
   }
   if (m * 8 < rankCount) {
     if (keyBuf.length < m) keyBuf = new Float64Array(Math.max(m, keyBuf.length * 2));

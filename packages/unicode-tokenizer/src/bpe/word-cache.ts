@@ -1,25 +1,24 @@
-// A string-free cache from words (runs of UTF-16 code units inside a larger text) to their BPE ids. Words are
-// hashed while the encoder scans them and compared unit by unit, so a cache hit allocates nothing. Each slot is
-// 8 consecutive Int32s (one cache line holds two slots): hash, word offset, lengths, ids offset, and up to four
-// ids inline, so a typical hit touches one slot line and the word's units.
-
-const STRIDE = 8;
-const INLINE_IDS = 4;
-const EMPTY = -1;
+// A string-free, fixed-size cache from words (runs of UTF-16 code units inside a larger text) to their BPE ids.
+// Words are hashed while the encoder scans them. The cache is direct-mapped: each slot is one 64-byte line of 16
+// Int32s (hash, word length and id count, up to 6 ids, up to 16 code units), a new word overwrites its slot, so
+// a lookup touches one line and the table never grows or rehashes (on fresh text most words are new, and a
+// growing table cost more in rehashing and cache misses than it saved). Longer words are not cached.
+const STRIDE = 16;
+const MAX_IDS = 6;
+const MAX_UNITS = 16;
+const UNITS_AT = 8; // Int32 offset of the units in a slot
 
 export class WordCache {
-  private mask: number;
-  private slots: Int32Array;
-  private units: Uint16Array = new Uint16Array(1 << 16);
-  private ids: Int32Array = new Int32Array(1 << 14);
-  private unitsUsed = 0;
-  private idsUsed = 0;
-  private count = 0;
+  private readonly mask: number;
+  private readonly slots: Int32Array;
+  private readonly units: Uint16Array;
 
-  constructor(private readonly maxEntries = 1 << 18, private readonly maxWordLength = 64) {
-    const cap = 1 << 12;
-    this.mask = cap - 1;
-    this.slots = newSlots(cap);
+  /** `slotBits`: log2 of the number of slots (64 bytes each; default 2^14, 1 MiB). */
+  constructor(slotBits = 14) {
+    this.mask = (1 << slotBits) - 1;
+    const buf = new ArrayBuffer((STRIDE * 4) << slotBits);
+    this.slots = new Int32Array(buf);
+    this.units = new Uint16Array(buf);
   }
 
   /** FNV-1a step; the encoder folds each code unit of a word into its hash with this. */
@@ -30,63 +29,25 @@ export class WordCache {
   get(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
     const slots = this.slots;
-    let s = (hash & this.mask) * STRIDE;
-    for (;;) {
-      const wo = slots[s + 1];
-      if (wo === EMPTY) return -1;
-      if (slots[s] === hash && (slots[s + 2] >>> 8) === len) {
-        const u = this.units;
-        let j = 0;
-        while (j < len && u[wo + j] === text.charCodeAt(from + j)) j++;
-        if (j === len) {
-          const n = slots[s + 2] & 0xff;
-          if (n <= INLINE_IDS) for (let q = 0; q < n; q++) out[k + q] = slots[s + 4 + q];
-          else { const io = slots[s + 3], ids = this.ids; for (let q = 0; q < n; q++) out[k + q] = ids[io + q]; }
-          return k + n;
-        }
-      }
-      s = (s + STRIDE) & (this.mask * STRIDE + STRIDE - 1);
-    }
+    const s = (hash & this.mask) * STRIDE;
+    const info = slots[s + 1];
+    if (slots[s] !== hash || info >>> 8 !== len) return -1; // an empty slot has length 0; cached words >= 2
+    const u = this.units, b = (s + UNITS_AT) * 2;
+    for (let j = 0; j < len; j++) if (u[b + j] !== text.charCodeAt(from + j)) return -1;
+    const n = info & 0xff;
+    for (let q = 0; q < n; q++) out[k + q] = slots[s + 2 + q];
+    return k + n;
   }
 
+  /** Remembers the ids of text[from, to) (replacing whatever word had the slot); long words are skipped. */
   set(text: string, from: number, to: number, hash: number, ids: Int32Array, n: number): void {
     const len = to - from;
-    if (len > this.maxWordLength || this.count >= this.maxEntries) return; // full: keep the words seen first
-    if ((this.count + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
-    if (this.unitsUsed + len > this.units.length) this.units = grow16(this.units, this.unitsUsed + len);
-    for (let j = 0; j < len; j++) this.units[this.unitsUsed + j] = text.charCodeAt(from + j);
-    let s = (hash & this.mask) * STRIDE;
-    while (this.slots[s + 1] !== EMPTY) s = (s + STRIDE) & (this.mask * STRIDE + STRIDE - 1);
+    if (len > MAX_UNITS || n > MAX_IDS) return;
     const slots = this.slots;
-    slots[s] = hash; slots[s + 1] = this.unitsUsed; slots[s + 2] = (len << 8) | n;
-    if (n <= INLINE_IDS) for (let q = 0; q < n; q++) slots[s + 4 + q] = ids[q];
-    else {
-      if (this.idsUsed + n > this.ids.length) this.ids = grow32(this.ids, this.idsUsed + n);
-      this.ids.set(ids.subarray(0, n), this.idsUsed);
-      slots[s + 3] = this.idsUsed;
-      this.idsUsed += n;
-    }
-    this.unitsUsed += len; this.count++;
-  }
-
-  private rehash(cap: number): void {
-    const old = this.slots;
-    this.mask = cap - 1;
-    this.slots = newSlots(cap);
-    const wrap = this.mask * STRIDE + STRIDE - 1;
-    for (let t = 0; t < old.length; t += STRIDE) {
-      if (old[t + 1] === EMPTY) continue;
-      let s = (old[t] & this.mask) * STRIDE;
-      while (this.slots[s + 1] !== EMPTY) s = (s + STRIDE) & wrap;
-      this.slots.set(old.subarray(t, t + STRIDE), s);
-    }
+    const s = (hash & this.mask) * STRIDE;
+    slots[s] = hash; slots[s + 1] = (len << 8) | n;
+    for (let q = 0; q < n; q++) slots[s + 2 + q] = ids[q];
+    const u = this.units, b = (s + UNITS_AT) * 2;
+    for (let j = 0; j < len; j++) u[b + j] = text.charCodeAt(from + j);
   }
 }
-
-function newSlots(cap: number): Int32Array {
-  const a = new Int32Array(cap * STRIDE);
-  for (let s = 1; s < a.length; s += STRIDE) a[s] = EMPTY;
-  return a;
-}
-function grow16(a: Uint16Array, min: number): Uint16Array { const b = new Uint16Array(Math.max(min, a.length * 2)); b.set(a); return b; }
-function grow32(a: Int32Array, min: number): Int32Array { const b = new Int32Array(Math.max(min, a.length * 2)); b.set(a); return b; }

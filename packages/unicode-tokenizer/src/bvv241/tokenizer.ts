@@ -53,8 +53,6 @@ interface Shared {
 const shared = new Map<string, Shared>();
 /** Words longer than this are first cut at pair boundaries no token spans. */
 const LINEAR_FROM = 24;
-/** Pieces longer than this use the linear-time merge; shorter ones the quadratic/heap merge. */
-const LINEAR_MERGE_FROM = 12;
 /** Ids per output chunk of encode (256 KiB: stays in L2). */
 const OUT_CHUNK = 1 << 16;
 
@@ -236,7 +234,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     const ids = this.scratch;
     const charId = this.s.charId;
     for (let j = 0; j < len; j++) ids[j] = charId[text.charCodeAt(from + j)];
-    const m = len > LINEAR_MERGE_FROM && this.s.lengthOrdered
+    const m = this.s.lengthOrdered
       ? mergeWordLinear(this.s.table, ids, len, this.s.merges.length)
       : mergeWord(this.s.table, ids, len);
     if (cache) this.cache.set(text, from, to, hash, ids, m);
