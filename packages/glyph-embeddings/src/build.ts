@@ -14,6 +14,7 @@ import {
   type PcaModel, type SymmetricEigen,
 } from './pca/pca.js';
 import { ensureBuiltinRecipes } from './recipes/builtins.js';
+import type { ParallelProvider } from './parallel.js';
 import { getRecipe, type RecipeOptions, type RowMatrix } from './recipes/registry.js';
 import { fromSafetensors, toSafetensors } from './safetensors.js';
 import type { EmbeddingMatrix, EmbeddingMeta, ProgressFn, TokenizerLike } from './types.js';
@@ -21,13 +22,7 @@ import type { EmbeddingMatrix, EmbeddingMeta, ProgressFn, TokenizerLike } from '
 /** Bumped whenever an output-changing detail of any recipe changes (invalidates caches). */
 export const BUILD_VERSION = 1;
 
-/** Heavy steps a host can run elsewhere (the Node adapter provides worker-thread versions). */
-export interface ParallelProvider {
-  scatter?(m: RowMatrix): Promise<{ sums: Float64Array; gram: Float64Array }>;
-  project?(m: RowMatrix, model: PcaModel, out: Float32Array, onProgress?: (done: number) => void): Promise<boolean>;
-  /** Eigen-decomposition of the covariance (same results as symmetricEigen), or undefined to decline. */
-  eigen?(cov: Float64Array, n: number): Promise<SymmetricEigen | undefined>;
-}
+export type { ParallelProvider } from './parallel.js';
 
 export interface BuildOptions extends RecipeOptions {
   /** Recipe name (see listRecipes()). */

@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ParallelProvider } from './build.js';
+import type { ParallelProvider } from './parallel.js';
 import type { WorkerJob } from './node-worker.js';
 import { wasmKernels } from './compute/kernels.js';
 import { eigenStages, finishEigen, replayOnColumns } from './pca/eigen.js';
-import type { PcaModel } from './pca/pca.js';
+import type { PcaModel } from './pca/model.js';
 import type { RowMatrix } from './recipes/registry.js';
 
 export interface NodeParallelOptions {

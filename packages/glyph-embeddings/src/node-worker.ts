@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { createWasmKernels } from './compute/kernels.js';
 import { replayOnColumns } from './pca/eigen.js';
 import { projectBitsWasm, scatterBitsWasm } from './pca/fast.js';
-import type { PcaModel } from './pca/pca.js';
+import type { PcaModel } from './pca/model.js';
 
 export type WorkerJob =
   | { kind: 'scatter'; rows: number; dim: number; wordsPerRow: number; words: SharedArrayBuffer; cols: [number, number]; gram: SharedArrayBuffer }

@@ -3,7 +3,7 @@
 // f32x4). Both are exact/deterministic and produce the same bytes in Node and browsers.
 import type { WasmKernels } from '../compute/kernels.js';
 import type { RowMatrix } from '../recipes/registry.js';
-import type { PcaModel } from './pca.js';
+import type { PcaModel } from './model.js';
 
 type Bits = Extract<RowMatrix, { kind: 'bits' }>;
 

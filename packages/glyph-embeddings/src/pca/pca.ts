@@ -6,27 +6,10 @@ import type { RowMatrix } from '../recipes/registry.js';
 import { wasmKernels, type WasmKernels } from '../compute/kernels.js';
 import { symmetricEigen, type SymmetricEigen } from './eigen.js';
 import { scatterBitsWasm } from './fast.js';
+import type { PcaModel } from './model.js';
 
 export { symmetricEigen, applySignConvention, type SymmetricEigen } from './eigen.js';
-
-/** A fitted PCA. */
-export interface PcaModel {
-  dim: number;
-  /** Components kept. */
-  k: number;
-  /** Column means (length dim). */
-  mean: Float64Array;
-  /** `k x dim` row-major; row j = unit component j. */
-  components: Float64Array;
-  /** Variance along each kept component (descending). */
-  explainedVariance: Float64Array;
-  /** explainedVariance / total variance. */
-  explainedVarianceRatio: Float64Array;
-  /** Sum of all eigenvalues (= trace of the covariance). */
-  totalVariance: number;
-  /** Rows the model was fitted on. */
-  samples: number;
-}
+export type { PcaModel } from './model.js';
 
 export const SIGN_CONVENTION = 'largest-abs-entry-positive (sklearn svd_flip, u_based_decision=False)';
 
