@@ -7,7 +7,7 @@ import { copyFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fuseModels, saveFused, type GPT } from '@glyphlm/transformer-core';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { isFusedDir, loadCheckedModel, resolveCheckpointDir } from '../cli/checkpoint.js';
 import { TOKENIZER_SIDECAR } from '../cli/sidecar.js';

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { grow, growthSchedule, type CorpusData } from '@glyphlm/trainer';
 import { readShards } from '@glyphlm/trainer/node';
 import { loadCheckpoint, saveCheckpoint, useBackend } from '@glyphlm/transformer-core';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { checkpointVocabSize, resolveCheckpointDir, tokenizerForCheckpoint } from '../cli/checkpoint.js';
 import { requireDir, writeAtomic } from '../cli/files.js';
