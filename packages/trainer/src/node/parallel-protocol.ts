@@ -5,7 +5,7 @@ import type { ModelConfig, StateDict } from '@glyphlm/transformer-core';
 import type { AdamWHyper } from './parallel-adamw.js';
 import type { Block } from './parallel-split.js';
 
-/** workerData of a worker thread: everything to build its replica. */
+/** The `init` request of a worker thread: everything to build its replica. */
 export interface WorkerInit {
   config: ModelConfig;
   kind: 'frozen' | 'trainable';
@@ -29,6 +29,8 @@ export interface WorkerInit {
 }
 
 export type Request =
+  | { id: number; type: 'init'; init: WorkerInit } // builds the replica (a pooled worker: replaces the last one)
+  | { id: number; type: 'release' } // drops the replica; the thread goes back to the pool
   | { id: number; type: 'grads'; blocks: Block[]; dropout: number }
   | { id: number; type: 'reduce'; lo: number; hi: number }
   | { id: number; type: 'update'; lo: number; hi: number; lr: number; t: number; coef: number }

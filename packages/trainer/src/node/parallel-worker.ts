@@ -1,7 +1,9 @@
 /// <reference types="node" />
-// Worker thread of the data-parallel engine (parallel.ts): its own tfjs wasm backend and model replica, built once
-// from the main model's weights; serves gradient, reduce, update, upload and eval requests one at a time.
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker thread of the data-parallel engine (parallel.ts): its own tfjs wasm backend and a model replica built from
+// the main model's weights by an `init` request; serves gradient, reduce, update, upload and eval requests one at a
+// time. A `release` request drops the replica and keeps the thread (and its warmed-up wasm backend) for the next
+// engine: see the worker pool in parallel.ts.
+import { parentPort } from 'node:worker_threads';
 import { GPT, useBackend } from '@glyphlm/transformer-core';
 import { Replica } from './parallel-replica.js';
 import { reduceRange, sharedViews } from './parallel-reduce.js';
@@ -11,26 +13,51 @@ import { sharedKernels } from './parallel-kernels.js';
 import type { ReadyMessage, Reply, Request, WorkerInit } from './parallel-protocol.js';
 
 const port = parentPort!;
-const init = workerData as WorkerInit;
-const shared = sharedViews(init.buffer, init.slots, init.total);
-const kernels = sharedKernels(init.memory);
 
-let replica: Replica;
+interface Job {
+  /** The init request without its weights (not kept once the replica holds them). */
+  init: Omit<WorkerInit, 'state'>;
+  shared: ReturnType<typeof sharedViews>;
+  kernels: ReturnType<typeof sharedKernels>;
+  replica: Replica;
+}
+let job: Job | null = null;
+
 try {
   await useBackend('wasm');
-  const model = new GPT(init.config, init.kind, init.state, init.meta, init.maxShardBytes);
-  if (init.frozen) model.freeze(init.frozen);
-  if (model.trainableNames.join('\n') !== init.trainableNames.join('\n')) {
-    throw new Error(`worker replica trains [${model.trainableNames.join(', ')}], the main model [${init.trainableNames.join(', ')}]`);
-  }
-  replica = new Replica(model);
   port.postMessage({ ready: true } satisfies ReadyMessage);
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error).message } satisfies ReadyMessage);
   process.exit(1);
 }
 
+/** Builds this thread's replica for a new engine (disposing the previous engine's, if any). */
+function start(init: WorkerInit): void {
+  release();
+  const model = new GPT(init.config, init.kind, init.state, init.meta, init.maxShardBytes);
+  try {
+    if (init.frozen) model.freeze(init.frozen);
+    if (model.trainableNames.join('\n') !== init.trainableNames.join('\n')) {
+      throw new Error(`worker replica trains [${model.trainableNames.join(', ')}], the main model [${init.trainableNames.join(', ')}]`);
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  const { state: _weights, ...kept } = init;
+  job = { init: kept, shared: sharedViews(init.buffer, init.slots, init.total), kernels: sharedKernels(init.memory), replica: new Replica(model) };
+}
+
+function release(): void {
+  job?.replica.model.dispose();
+  job = null;
+}
+
 function handle(req: Request): unknown {
+  if (req.type === 'init') return start(req.init);
+  if (req.type === 'release') return release();
+  if (!job) throw new Error(`worker: '${req.type}' request before init`);
+  const { init, shared, kernels, replica } = job;
   switch (req.type) {
     case 'grads': {
       const t0 = performance.now();

@@ -6,7 +6,8 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tf, useBackend, createModel, presets, AdamW, clipGradNorm, GPT, type StateDict, type ModelConfig, type EmbeddingMatrix } from '@glyphlm/transformer-core';
 import { NonFiniteError, type MicroBatch } from '../train/engine.js';
-import { createWorkerEngine } from './parallel.js';
+import { closeWorkerPool, createWorkerEngine } from './parallel.js';
+import { createLocalEngine } from '../train/local-engine.js';
 import { makeLayout, reduceRange, splitRange, variableAt } from './parallel-reduce.js';
 import { rowRange, splitStep } from './parallel-split.js';
 import { adamwRange, adamwScalars } from './parallel-adamw.js';
@@ -350,18 +351,32 @@ describe('createWorkerEngine', () => {
     model.dispose();
   });
 
-  it('leaves no threads behind after dispose, and refuses calls after it', async () => {
+  it('keeps disposed engines\' threads in a pool for the next engine, ends them on closeWorkerPool, and refuses calls after dispose', async () => {
     const threads = () => readdirSync('/proc/self/task').length;
     const model = createModel(cfg, { embedding: 'trainable', seed: 8 });
-    // a first engine starts libuv's and V8's lazily created threads, so the count below sees only the workers'
+    // a first engine starts libuv's and V8's lazily created threads, so the counts below see only the workers'
+    await closeWorkerPool();
     await (await createWorkerEngine(model, { workers: 2 })).dispose();
+    await closeWorkerPool();
+    await new Promise((r) => setTimeout(r, 100));
     const before = threads();
     const engine = await createWorkerEngine(model, { workers: 3 });
     expect(threads()).toBeGreaterThanOrEqual(before + 2);
     await engine.dispose();
+    const pooled = threads();
+    expect(pooled).toBeGreaterThanOrEqual(before + 2); // kept for the next engine
+    // the next engine takes the pooled threads instead of starting new ones, and computes as a fresh one would
+    const again = await createWorkerEngine(model, { workers: 3 });
+    expect(threads()).toBe(pooled);
+    const batch = makeSteps(1, 1, 1, 2)[0];
+    const fresh = createLocalEngine(model, {});
+    expect(await again.evalLoss(batch)).toBeCloseTo(await fresh.evalLoss(batch), 5);
+    await fresh.dispose();
+    await again.dispose();
+    await closeWorkerPool();
     await new Promise((r) => setTimeout(r, 100));
     expect(threads()).toBeLessThanOrEqual(before);
-    await expect(engine.evalLoss(makeSteps(1, 1, 1, 2)[0])).rejects.toThrow(/after dispose/);
+    await expect(engine.evalLoss(batch)).rejects.toThrow(/after dispose/);
     model.dispose();
   });
 

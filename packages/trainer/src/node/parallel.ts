@@ -93,14 +93,17 @@ function checkOptions(opts: WorkerEngineOptions): AdamWHyper & { workers: number
   return { workers, betas: [betas[0], betas[1]], eps, weightDecay };
 }
 
-/** One worker thread and its pending requests. */
+/** One worker thread and its pending requests (while it serves one engine). */
 class WorkerHandle {
   private nextId = 0;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private dead: Error | null = null;
+  private readonly onMessage: (m: Reply) => void;
+  private readonly onError: (e: Error) => void;
+  private readonly onExit: (code: number) => void;
 
   constructor(readonly worker: Worker, readonly index: number) {
-    worker.on('message', (m: Reply) => {
+    this.onMessage = (m: Reply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -110,15 +113,20 @@ class WorkerHandle {
         e.name = m.name;
         p.reject(e);
       }
-    });
+    };
     const fail = (e: Error) => {
       this.dead ??= e;
       this.pending.forEach((p) => p.reject(e));
       this.pending.clear();
     };
-    worker.on('error', (e) => fail(new Error(`worker ${index} failed: ${e.message}`)));
-    worker.on('exit', (code) => fail(new Error(`worker ${index} exited (code ${code})`)));
+    this.onError = (e) => fail(new Error(`worker ${index} failed: ${e.message}`));
+    this.onExit = (code) => fail(new Error(`worker ${index} exited (code ${code})`));
+    worker.on('message', this.onMessage);
+    worker.on('error', this.onError);
+    worker.on('exit', this.onExit);
   }
+
+  get alive(): boolean { return this.dead === null; }
 
   request<R>(req: RequestBody): Promise<R> {
     if (this.dead) return Promise.reject(this.dead);
@@ -127,6 +135,14 @@ class WorkerHandle {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage({ ...req, id });
     });
+  }
+
+  /** Stops listening (the worker goes back to the pool or is terminated). */
+  detach(): Worker {
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    return this.worker;
   }
 }
 
@@ -141,6 +157,51 @@ function waitReady(w: Worker, index: number): Promise<void> {
     w.once('error', (e) => reject(new Error(`createWorkerEngine: worker ${index} failed to start: ${e.message}`)));
     w.once('exit', onExit);
   });
+}
+
+/**
+ * Idle worker threads by script URL. A thread costs seconds to start (tfjs, the wasm backend, and the first steps
+ * in unoptimised wasm), which an experiment of many short runs would pay per run; a disposed engine's threads wait
+ * here, unreferenced (they never keep the process alive), for the next engine. `closeWorkerPool()` ends them.
+ */
+const pool = new Map<string, Worker[]>();
+
+async function takeWorkers(url: URL, n: number): Promise<Worker[]> {
+  const idle = pool.get(url.href) ?? [];
+  const out = idle.splice(0, n);
+  for (const w of out) { const l = pooledExit.get(w); if (l) w.off('exit', l); }
+  const fresh: Worker[] = [];
+  try {
+    for (let i = out.length; i < n; i++) fresh.push(new Worker(url));
+    await Promise.all(fresh.map((w, i) => waitReady(w, out.length + i + 1)));
+  } catch (e) {
+    await Promise.all([...out, ...fresh].map((w) => w.terminate()));
+    throw e;
+  }
+  const all = [...out, ...fresh];
+  all.forEach((w) => w.ref());
+  return all;
+}
+
+function giveBack(url: URL, w: Worker): void {
+  w.unref();
+  const idle = pool.get(url.href) ?? [];
+  idle.push(w);
+  pool.set(url.href, idle);
+  // a thread that dies while idle leaves the pool (a request to it would never be answered)
+  const onExit = () => { const at = idle.indexOf(w); if (at >= 0) idle.splice(at, 1); };
+  w.once('exit', onExit);
+  pooledExit.set(w, onExit);
+}
+
+/** The pool's exit listener of each idle thread (removed when the thread is taken). */
+const pooledExit = new WeakMap<Worker, () => void>();
+
+/** Terminates the idle worker threads kept for the next worker engine (they are unreferenced meanwhile). */
+export async function closeWorkerPool(): Promise<void> {
+  const all = [...pool.values()].flat();
+  pool.clear();
+  await Promise.all(all.map((w) => w.terminate()));
 }
 
 /**
@@ -172,21 +233,20 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
   if (nWorkers > 0) {
     const state = await model.stateDict();
     const maxShardBytes = model.head.parts.length > 1 || model.embedding.parts.length > 1 ? WEBGPU_BINDING_LIMIT : Infinity;
-    const workers: Worker[] = [];
+    const workers = await takeWorkers(url!, nWorkers);
+    workers.forEach((w, i) => handles.push(new WorkerHandle(w, i + 1)));
     try {
-      for (let i = 0; i < nWorkers; i++) {
+      await Promise.all(handles.map((h, i) => {
         const init: WorkerInit = {
           config: model.config, kind: model.embeddingKind, meta: model.embeddingMeta, state, maxShardBytes,
           adamw: hyper, trainableNames: model.trainableNames, frozen: model.frozen, buffer, memory, slots: nSlots, total, slot: firstWorkerSlot + i,
         };
-        workers.push(new Worker(url!, { workerData: init }));
-      }
-      await Promise.all(workers.map((w, i) => waitReady(w, i + 1)));
+        return h.request<void>({ type: 'init', init }).catch((e: Error) => { throw new Error(`createWorkerEngine: ${e.message}`); });
+      }));
     } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(handles.map((h) => h.detach().terminate()));
       throw e;
     }
-    workers.forEach((w, i) => handles.push(new WorkerHandle(w, i + 1)));
   }
 
   let disposed = false;
@@ -324,7 +384,13 @@ export async function createWorkerEngine(model: GPT, opts: WorkerEngineOptions):
     dispose: async () => {
       if (disposed) return;
       disposed = true;
-      await Promise.all(handles.map((h) => h.worker.terminate()));
+      // a healthy thread drops its replica and waits in the pool for the next engine; a failed one is ended
+      await Promise.all(handles.map(async (h) => {
+        const ok = h.alive && await h.request<void>({ type: 'release' }).then(() => true, () => false);
+        const w = h.detach();
+        if (ok) giveBack(url!, w);
+        else await w.terminate();
+      }));
     },
   };
   return engine;
