@@ -1,6 +1,8 @@
 // Golden encodings and layout facts of the reference bvv241 tokenizers (reference-impl §1.1-1.2).
 import { describe, expect, test } from 'vitest';
 import { bvv241 } from '../index.js';
+import { bvv241Layout, bvv241Merges, bvv241MergesFromNgrams, monogramId } from './layout.js';
+import { FINGERPRINTS, computeFingerprint } from './tokenizer.js';
 
 const GOLDEN: Array<[string, number[], number[]]> = [
   ['hello the test', [104, 56035, 111, 32, 57811, 32, 116, 56117], [70960, 32, 113757, 32, 99060]],
@@ -78,5 +80,25 @@ describe('layout', () => {
     const lens = m.map(([a, b]) => a.length + b.length);
     for (let k = 1; k < lens.length; k++) expect(lens[k] <= lens[k - 1]).toBe(true);
     expect(m[m.length - 1][0].length + m[m.length - 1][1].length).toBe(2);
+  });
+});
+
+describe('encoding tables built from the n-grams alone', () => {
+  test.each(['2-3', 'max'] as const)('bvv241-%s: same merges and monogram ids as a token-to-id map over the whole layout', (variant) => {
+    const layout = bvv241Layout(variant);
+    const tokenToId = new Map<string, number>();
+    layout.tokens.forEach((t, id) => { if (!tokenToId.has(t)) tokenToId.set(t, id); });
+    expect(bvv241MergesFromNgrams(variant)).toEqual(bvv241Merges(layout, tokenToId));
+    for (let c = 0; c < 0x10000; c++) {
+      const id = c >= 0xd800 && c < 0xe000 ? -1 : tokenToId.get(String.fromCharCode(c)) ?? -1;
+      if (monogramId(c) !== id) expect(`U+${c.toString(16)}: ${monogramId(c)}`).toBe(`U+${c.toString(16)}: ${id}`);
+    }
+  });
+  test('the stored fingerprints are the hashes of the vocabularies', () => {
+    for (const variant of ['2-3', 'max'] as const) for (const lossless of [false, true]) {
+      expect(FINGERPRINTS[`${variant}/lossless=${lossless}`]).toBe(computeFingerprint(variant, lossless));
+      expect(bvv241(variant, { lossless }).fingerprint).toBe(computeFingerprint(variant, lossless));
+    }
+    expect(Object.keys(FINGERPRINTS)).toHaveLength(4);
   });
 });

@@ -33,6 +33,88 @@ export function bvv241Layout(variant: Bvv241Variant): Bvv241Layout {
   return variant === layout.variant ? layout : { ...layout, variant };
 }
 
+/** The n-gram slots of each vocabulary: [first id, end id) ranges filled in rank order. */
+function ngramSlots(variant: '2-3' | 'max'): Array<[number, number]> {
+  const slots: Array<[number, number]> = [[0xd800, 0xe000], [0xe100, 0xf900]];
+  if (variant === 'max') slots.push([0x10000, 0x1ffff]);
+  return slots;
+}
+
+/** The id of a one-code-unit token: BMP monograms below the surrogates and from U+F900 (U+FFFF excluded). */
+export function monogramId(unit: number): number {
+  return unit < 0xd800 || (unit >= 0xf900 && unit < 0xffff) ? unit : -1;
+}
+
+export interface Bvv241Ngrams {
+  /** the placed n-grams in rank order */
+  readonly ngrams: string[];
+  /** the id of each n-gram */
+  readonly ids: Int32Array;
+}
+
+const ngramCache = new Map<string, Bvv241Ngrams>();
+
+/** The n-grams and their ids, without building the whole token list (what encoding needs). */
+export function bvv241Ngrams(variant: Bvv241Variant): Bvv241Ngrams {
+  const key = variant === 'abs' ? 'max' : variant;
+  let r = ngramCache.get(key);
+  if (r) return r;
+  const ngrams = (key === '2-3' ? NGRAMS_2_3 : NGRAMS_MAX).split('\n');
+  const ids = new Int32Array(ngrams.length);
+  let k = 0;
+  for (const [from, to] of ngramSlots(key as '2-3' | 'max')) for (let id = from; id < to && k < ngrams.length; id++) ids[k++] = id;
+  if (k !== ngrams.length) throw new Error(`bvv241-${key}: ${ngrams.length - k} n-grams did not fit`);
+  r = { ngrams, ids };
+  ngramCache.set(key, r);
+  return r;
+}
+
+/**
+ * bvv241Merges computed from the n-grams alone: a half of one code unit is a monogram, a longer half is looked up
+ * among the multi-unit tokens (n-grams and specials) by the lowest id, as a token-to-id map over the whole layout
+ * does (a test checks that both give the same list).
+ */
+export function bvv241MergesFromNgrams(variant: Bvv241Variant): Array<[number, number, number]> {
+  const key = variant === 'abs' ? 'max' : variant;
+  const cached = mergeCache.get(key);
+  if (cached) return cached;
+  const { ngrams, ids } = bvv241Ngrams(key);
+  // two-unit tokens by a numeric key (most halves), longer ones by string
+  const pairs = new Map<number, number>();
+  const longer = new Map<string, number>();
+  const add = (t: string, id: number) => {
+    if (t.length === 2) {
+      const k = t.charCodeAt(0) * 0x10000 + t.charCodeAt(1);
+      const had = pairs.get(k);
+      if (had === undefined || id < had) pairs.set(k, id);
+    } else {
+      const had = longer.get(t);
+      if (had === undefined || id < had) longer.set(t, id);
+    }
+  };
+  for (let k = 0; k < ngrams.length; k++) add(ngrams[k], ids[k]);
+  SPECIAL_TOKENS.forEach((t, k) => add(t, SPECIAL_BASE + k));
+  for (let id = FILLER_FIRST; id <= FILLER_LAST; id++) add(`<special_token_${id}>`, id);
+  const idOf = (s: string, from: number, to: number): number => {
+    if (to - from === 1) return monogramId(s.charCodeAt(from));
+    if (to - from === 2) return pairs.get(s.charCodeAt(from) * 0x10000 + s.charCodeAt(from + 1)) ?? -1;
+    return longer.get(s.slice(from, to)) ?? -1;
+  };
+  const merges: Array<[number, number, number]> = [];
+  for (let k = 0; k < ngrams.length; k++) {
+    const s = ngrams[k];
+    const id = idOf(s, 0, s.length);
+    for (let i = 1; i < s.length; i++) {
+      const a = idOf(s, 0, i), b = idOf(s, i, s.length);
+      if (a >= 0 && b >= 0) merges.push([a, b, id]);
+    }
+  }
+  mergeCache.set(key, merges);
+  return merges;
+}
+
+const mergeCache = new Map<string, Array<[number, number, number]>>();
+
 function buildLayout(variant: '2-3' | 'max'): Bvv241Layout {
   const vocabSize = variant === '2-3' ? 0x10000 : 0x20000;
   const tokens: string[] = new Array(vocabSize);
@@ -41,8 +123,7 @@ function buildLayout(variant: '2-3' | 'max'): Bvv241Layout {
   for (let id = FILLER_FIRST; id <= FILLER_LAST; id++) tokens[id] = `<special_token_${id}>`;
   for (let cp = 0xf900; cp < 0xffff; cp++) tokens[cp] = String.fromCharCode(cp);
   const ngrams = (variant === '2-3' ? NGRAMS_2_3 : NGRAMS_MAX).split('\n');
-  const slots: Array<[number, number]> = [[0xd800, 0xe000], [0xe100, 0xf900]];
-  if (variant === 'max') slots.push([0x10000, 0x1ffff]);
+  const slots = ngramSlots(variant);
   let k = 0;
   for (const [from, to] of slots) for (let id = from; id < to && k < ngrams.length; id++) tokens[id] = ngrams[k++];
   if (k !== ngrams.length) throw new Error(`bvv241-${variant}: ${ngrams.length - k} n-grams did not fit`);

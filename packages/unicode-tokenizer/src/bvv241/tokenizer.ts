@@ -13,8 +13,8 @@ import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
 import { Utf8Fill } from '../wasm/utf8-fill.js';
 import {
-  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, UNK_ID, bvv241Layout, bvv241Merges,
-  type Bvv241Layout, type Bvv241Variant,
+  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, UNK_ID, bvv241Layout, bvv241MergesFromNgrams, bvv241Ngrams,
+  monogramId, type Bvv241Layout, type Bvv241Variant,
 } from './layout.js';
 
 export interface Bvv241Options {
@@ -28,8 +28,10 @@ const utf8 = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();
 
 interface Shared {
-  layout: Bvv241Layout;
-  tokenToId: Map<string, number>;
+  variant: '2-3' | 'max';
+  vocabSize: number;
+  /** the whole id layout (token strings), built on first use: encoding does not need it */
+  layout?: Bvv241Layout;
   merges: Array<[number, number, number]>;
   table: MergeTable;
   /** id of each BMP code unit as a single-char token, or -1 */
@@ -38,7 +40,7 @@ interface Shared {
   mergeable: Uint8Array;
   /** specials by first char ('<' or '['), longest first */
   specialsByFirst: Map<number, Array<[string, number]>>;
-  /** merges sorted by result length, longest first: enables the linear-time merge for long words */
+  /** merges sorted by result length, longest first: enables the linear-time merge */
   lengthOrdered: boolean;
   /** adjacent character pairs that occur inside some token */
   innerPairs: PairSet;
@@ -48,7 +50,22 @@ interface Shared {
   fillLossless?: Utf8Fill | null;
   poolOffsets?: Int32Array;
   poolUnits?: Uint16Array;
+  /** whether PRIMING_TEXT has been encoded in this thread */
+  primed?: boolean;
 }
+
+/**
+ * Encoded once per thread when the first tokenizer of a vocabulary is made: a few hundred code units that take
+ * every branch of encode (specials, unknown code points, surrogates, words cut at pair boundaries, long pieces,
+ * words too long for the cache). V8 then compiles encode with type feedback for all of them; without it, the
+ * optimised code was thrown away each time a document first took one of these branches (about a dozen
+ * deoptimisations, ~60 ms, in the first megabytes of multilingual text).
+ */
+const PRIMING_TEXT = [
+  'The quick brown fox, <s>[INST] jumps</s> over [EOT] the <lazy> [dog].', 'Привет, мир! 你好世界 مرحبا नमस्ते 안녕하세요',
+  '\ue000\uf8ff\uffff \ud83d\ude00 \ud800 x \udc00', 'abcdefghijklmnopqrstuvwxyzabcdefghijklm', 'a'.repeat(40),
+  'internationalisation', 'tion'.repeat(12), '<pad><unk>[FIM_PREFIX]<',
+].join(' \n');
 
 const shared = new Map<string, Shared>();
 /** Words longer than this are first cut at pair boundaries no token spans. */
@@ -56,21 +73,24 @@ const LINEAR_FROM = 24;
 /** Ids per output chunk of encode (256 KiB: stays in L2). */
 const OUT_CHUNK = 1 << 16;
 
+/**
+ * The encoding tables of a vocabulary, built from its n-grams alone (typed arrays and one small map; the 65,536
+ * or 131,072 token strings of the layout are made only when decoding or listing tokens needs them).
+ */
 function getShared(variant: Bvv241Variant): Shared {
   const key = variant === 'abs' ? 'max' : variant;
   let s = shared.get(key);
   if (s) return s;
-  const layout = bvv241Layout(variant);
-  const tokenToId = new Map<string, number>();
-  layout.tokens.forEach((t, id) => { if (!tokenToId.has(t)) tokenToId.set(t, id); });
-  const merges = bvv241Merges(layout, tokenToId);
-  const charId = new Int32Array(0x10000).fill(-1);
-  for (let c = 0; c < 0x10000; c++) {
-    const id = tokenToId.get(String.fromCharCode(c));
-    if (id !== undefined && !(c >= 0xd800 && c < 0xe000)) charId[c] = id;
-  }
+  const { ngrams } = bvv241Ngrams(key);
+  const merges = bvv241MergesFromNgrams(key);
+  const charId = new Int32Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) charId[c] = monogramId(c);
   const mergeable = new Uint8Array(0x10000);
-  for (const g of layout.ngrams) for (let k = 0; k < g.length; k++) { const c = g.charCodeAt(k); if (charId[c] >= 0) mergeable[c] = 1; }
+  const innerPairs = new PairSet();
+  for (const g of ngrams) {
+    for (let k = 0; k < g.length; k++) { const c = g.charCodeAt(k); if (charId[c] >= 0) mergeable[c] = 1; }
+    for (let k = 1; k < g.length; k++) innerPairs.add(g.charCodeAt(k - 1), g.charCodeAt(k));
+  }
   const specialsByFirst = new Map<number, Array<[string, number]>>();
   SPECIAL_TOKENS.forEach((t, k) => {
     const c = t.charCodeAt(0);
@@ -78,13 +98,39 @@ function getShared(variant: Bvv241Variant): Shared {
     specialsByFirst.get(c)!.push([t, SPECIAL_BASE + k]);
   });
   for (const list of specialsByFirst.values()) list.sort((a, b) => b[0].length - a[0].length);
-  const tok = layout.tokens;
-  const lengthOrdered = isLengthOrdered(merges.map(([a, b]) => tok[a].length + tok[b].length));
-  const innerPairs = new PairSet();
-  for (const g of layout.ngrams) for (let k = 1; k < g.length; k++) innerPairs.add(g.charCodeAt(k - 1), g.charCodeAt(k));
-  s = { layout, tokenToId, merges, table: new MergeTable(merges), charId, mergeable, specialsByFirst, lengthOrdered, innerPairs };
+  // a merge's result is the n-gram it was made from, so its length is that n-gram's
+  const resultLength = new Map<number, number>();
+  const { ids } = bvv241Ngrams(key);
+  for (let k = ngrams.length - 1; k >= 0; k--) resultLength.set(ids[k], ngrams[k].length);
+  const lengthOrdered = isLengthOrdered(merges.map(([, , m]) => resultLength.get(m)!));
+  s = {
+    variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, merges, table: new MergeTable(merges), charId, mergeable,
+    specialsByFirst, lengthOrdered, innerPairs,
+  };
   shared.set(key, s);
   return s;
+}
+
+/**
+ * sha256 of the vocabulary text that `fingerprint` stands for (abs shares max's vocabulary and encodes
+ * identically, so it shares max's fingerprint). Computed once and kept below: hashing the token list in portable
+ * JS costs ~60 ms at every start; golden.test.ts recomputes each value.
+ */
+export function computeFingerprint(variant: '2-3' | 'max', lossless: boolean): string {
+  return sha256String(`glyphlm-tokenizer/bvv241/${variant}/lossless=${lossless}\n${bvv241Layout(variant).tokens.join('\n')}`);
+}
+
+export const FINGERPRINTS: Readonly<Record<string, string>> = {
+  '2-3/lossless=false': 'c0462b635350545a19eaab2700e7370bf8d66341ce1b30cfc89c9bf8071ec2d9',
+  '2-3/lossless=true': '26e37481165782de5de8601a32a5e71a808ac0b187e7adbc389265411548fcde',
+  'max/lossless=false': 'ef04742618cdd0ce5ea0acd37d982d051a825423289afcbcaac75973dc212713',
+  'max/lossless=true': 'a66d6664edb6d899e59068263fb4e1e9b92e5ee993198610522fc354538e861b',
+};
+
+/** The token strings of the shared tables' vocabulary (built once, on first use). */
+function layoutOf(s: Shared): Bvv241Layout {
+  s.layout ??= bvv241Layout(s.variant);
+  return s.layout;
 }
 
 
@@ -108,22 +154,21 @@ export class Bvv241Tokenizer implements Tokenizer {
     this.s = getShared(variant);
     this.lossless = options.lossless === true;
     this.name = `bvv241-${variant}${this.lossless ? '+lossless' : ''}`;
-    this.vocabSize = this.s.layout.vocabSize;
+    this.vocabSize = this.s.vocabSize;
     const specials: Record<string, number> = {};
     SPECIAL_TOKENS.forEach((t, k) => { specials[t] = SPECIAL_BASE + k; });
     this.specialTokens = Object.freeze(specials);
+    if (!this.s.primed) { this.s.primed = true; this.encode(PRIMING_TEXT); }
   }
 
   get fingerprint(): string {
-    // abs shares max's vocabulary and encodes identically, so it shares the fingerprint's vocabulary part.
-    this.fp ??= sha256String(`glyphlm-tokenizer/bvv241/${this.variant === 'abs' ? 'max' : this.variant}/` +
-      `lossless=${this.lossless}\n${this.s.layout.tokens.join('\n')}`);
+    this.fp ??= FINGERPRINTS[`${this.s.variant}/lossless=${this.lossless}`] ?? computeFingerprint(this.s.variant, this.lossless);
     return this.fp;
   }
 
   /** The merge list in rank order, as token strings. */
   merges(): Array<[string, string]> {
-    const t = this.s.layout.tokens;
+    const t = layoutOf(this.s).tokens;
     return this.s.merges.map(([a, b]) => [t[a], t[b]]);
   }
 
@@ -359,7 +404,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   /** Every token's UTF-8 bytes: a pool with offsets, lengths, and the first 16 bytes as four little-endian words. */
   private utf8Pool(): Utf8Pool {
     if (!this.s.utf8) {
-      const t = this.s.layout.tokens, V = t.length;
+      const t = layoutOf(this.s).tokens, V = t.length;
       const enc = new TextEncoder();
       const each = t.map((x) => enc.encode(x));
       const offsets = new Int32Array(V + 1);
@@ -380,7 +425,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   /** All token strings as one UTF-16 pool with offsets (built on first decode). */
   private pool(): { poolOffsets: Int32Array; poolUnits: Uint16Array } {
     if (!this.s.poolUnits) {
-      const t = this.s.layout.tokens;
+      const t = layoutOf(this.s).tokens;
       const off = new Int32Array(t.length + 1);
       for (let id = 0; id < t.length; id++) off[id + 1] = off[id] + t[id].length;
       const units = new Uint16Array(off[t.length]);
@@ -393,17 +438,17 @@ export class Bvv241Tokenizer implements Tokenizer {
 
   tokenString(id: number): string {
     checkIds([id], this.vocabSize);
-    return this.s.layout.tokens[id];
+    return layoutOf(this.s).tokens[id];
   }
 
   isSpecial(id: number): boolean {
     checkIds([id], this.vocabSize);
-    const t = this.s.layout.tokens[id];
+    const t = layoutOf(this.s).tokens[id];
     return (id >= SPECIAL_BASE && id <= FILLER_LAST) || (t.startsWith('<unused_') && t === `<unused_${id}>`);
   }
 
   toHuggingFaceJSON(): string {
-    const t = this.s.layout.tokens;
+    const t = layoutOf(this.s).tokens;
     return bpeTokenizerJson({
       tokens: t,
       merges: this.s.merges.map(([a, b]) => [t[a], t[b]] as const),
