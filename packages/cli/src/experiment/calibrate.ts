@@ -13,7 +13,7 @@ import type { Calibration } from '../report/types.js';
 import { evaluateMmlu } from './mmlu.js';
 import { perplexityByScript } from './perplexity.js';
 import type { Prepared } from './prepare.js';
-import { scheduleFor, type Preset } from './presets.js';
+import { runCount, scheduleFor, type Preset } from './presets.js';
 import { sampleGenerations } from './samples.js';
 
 /** Steps that fit, or the preset's minimum when even that does not fit (the note then says so). */
@@ -27,16 +27,18 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
   const model = createArmModel(arm, prep.config, 0);
   const dir = mkdtempSync(join(tmpdir(), 'glyphlm-calibrate-'));
   try {
-    const probeSteps = 6;
+    // A fresh process runs its first steps in unoptimised wasm (DEVELOPERS.md): the step time is the median of
+    // the probe's last steps, after that warm-up.
+    const probeSteps = 10;
     const t = scheduleFor(p.train, probeSteps);
     const w0 = performance.now();
     const res = await train({
       model, data: prep.data, steps: probeSteps, batchSize: t.batchSize, seed: 0, lr: t.lr, minLr: t.minLr, warmupSteps: 1,
-      weightDecay: t.weightDecay, gradClip: t.gradClip, gradAccumSteps: t.gradAccumSteps, evalEvery: 3, evalBatches: t.evalBatches,
-      checkpointDir: join(dir, 'ckpt'), checkpointEvery: 3, workers: p.workers,
+      weightDecay: t.weightDecay, gradClip: t.gradClip, gradAccumSteps: t.gradAccumSteps, evalEvery: 5, evalBatches: t.evalBatches,
+      checkpointDir: join(dir, 'ckpt'), checkpointEvery: 5, workers: p.workers,
     });
     const wall = (performance.now() - w0) / 1000;
-    const steady = res.history.slice(2).map((h) => h.tokensPerSecond).filter((x) => x > 0).sort((a, b) => a - b);
+    const steady = res.history.slice(probeSteps - 5).map((h) => h.tokensPerSecond).filter((x) => x > 0).sort((a, b) => a - b);
     const tps = steady[Math.floor(steady.length / 2)];
     const tokensPerStep = t.batchSize * t.gradAccumSteps * p.model.blockSize;
     const secondsPerStep = tokensPerStep / tps;
@@ -50,12 +52,12 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const saveSeconds = (performance.now() - c0) / 1000;
     const fixedEval = (performance.now() - e0) / 1000;
     // The probe ran 2 validations (evalBatches each) and wrote 2 trainer checkpoints (model + 2 moment tensors per
-    // weight: ~3x a model save); what is left of its wall time is the engine's start-up (worker threads).
+    // weight: ~3x a model save); what is left of its wall time is the engine's start-up (worker threads and the
+    // slower first steps). The runs pay it no more: the worker engine keeps its threads, warmed up, in a pool.
     const valSeconds = (finalValSeconds * t.evalBatches) / p.finalEvalBatches;
     const ckptSeconds = 3 * saveSeconds;
-    const startup = Math.max(0, wall - probeSteps * secondsPerStep - 2 * valSeconds - 2 * ckptSeconds);
     const full = scheduleFor(p.train, 100);
-    const runOverheadSeconds = startup + (100 / full.evalEvery) * valSeconds + (100 / full.checkpointEvery) * ckptSeconds;
+    const runOverheadSeconds = (100 / full.evalEvery) * valSeconds + (100 / full.checkpointEvery) * ckptSeconds;
     const subjects = p.mmlu.subjects ?? prep.mmlu.subjects;
     const sample = subjects.slice(0, 3);
     const m0 = performance.now();
@@ -63,10 +65,10 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const mmluSample = (performance.now() - m0) / 1000;
     const items = selectItems(prep.mmlu, p.mmlu.split, subjects, p.mmlu.limitPerSubject).length;
     const sampleItems = selectItems(prep.mmlu, p.mmlu.split, sample, 1).length;
-    const mmluRuns = p.mmlu.firstSeedOnly ? p.arms.length : p.arms.length * p.seeds.length;
-    const evalSecondsPerRun = fixedEval + ((mmluSample * items) / Math.max(1, sampleItems) * mmluRuns) / (p.arms.length * p.seeds.length);
+    const runs = runCount(p);
+    const mmluRuns = p.mmlu.firstSeedOnly ? p.arms.length : runs;
+    const evalSecondsPerRun = fixedEval + ((mmluSample * items) / Math.max(1, sampleItems) * mmluRuns) / runs;
     const calibrationSeconds = wall + (performance.now() - e0) / 1000;
-    const runs = p.arms.length * p.seeds.length;
     const left = budget - elapsedSeconds - calibrationSeconds - SAFETY_SECONDS - runs * (runOverheadSeconds + evalSecondsPerRun);
     const fit = Math.floor(left / (runs * secondsPerStep));
     const steps = Math.max(MIN_STEPS, fit);

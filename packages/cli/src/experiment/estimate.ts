@@ -2,7 +2,7 @@
 // arm x seed at a stated sustained rate. Used by paper-335m on a CPU, which prints the estimate and the PyTorch path.
 import { cpus } from 'node:os';
 import { trainFlopsPerToken } from '@glyphlm/transformer-core';
-import type { Preset } from './presets.js';
+import { runCount, type Preset } from './presets.js';
 
 /** Sustained training GFLOP/s per worker measured on 2-core wasm VMs (transformer-core README: 16-18). */
 export const WASM_GFLOPS_PER_WORKER = 17;
@@ -19,7 +19,7 @@ export function estimateTraining(p: Preset, vocabSize: number): Estimate {
   const config = { vocabSize, ...p.model };
   const flopsPerToken = trainFlopsPerToken(config, p.model.blockSize);
   const tokensPerRun = p.train.steps * p.train.batchSize * p.train.gradAccumSteps * p.model.blockSize;
-  const runs = p.arms.length * p.seeds.length;
+  const runs = runCount(p);
   const gflops = WASM_GFLOPS_PER_WORKER * Math.min(p.workers, cpus().length);
   return { tokensPerRun, runs, flopsPerToken, seconds: (flopsPerToken * tokensPerRun * runs) / (gflops * 1e9), gflops };
 }

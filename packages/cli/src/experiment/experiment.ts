@@ -20,7 +20,7 @@ import { estimateTraining, humanDuration } from './estimate.js';
 import { PROTOCOL_LABELS } from './mmlu.js';
 import { resolveExperiment, type ExperimentFlags, type ResolvedExperiment } from './options.js';
 import { ARM_LABELS, GLYPH_RECIPE, prepareExperiment, type Prepared } from './prepare.js';
-import { scheduleFor, type ArmName, type Preset } from './presets.js';
+import { scheduleFor, seedsFor, type ArmName, type Preset } from './presets.js';
 import { calibrate } from './calibrate.js';
 import { runArmSeed } from './run-arm.js';
 import { selectItems } from '@glyphlm/mmlu-eval';
@@ -116,6 +116,7 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
   try {
     for (const seed of p.seeds) {
       for (const [armName, arm] of prep.arms) {
+        if (!seedsFor(p, armName).includes(seed)) continue;
         const res = await runArmSeed({
           outDir, preset: p, prep, signal: controller.signal, log,
           progress: (label, total): Progress => createProgress(label, total, { quiet: io.quiet }),
@@ -147,7 +148,7 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
 
 function estimateOnly(exp: ResolvedExperiment, outDir: string, io: ExperimentIO): ExperimentOutcome {
   const e = estimateTraining(exp.preset, 65536);
-  io.out(`paper-335m: ${e.runs} runs (${exp.preset.arms.length} arms x ${exp.preset.seeds.length} seeds) of ${e.tokensPerRun.toLocaleString('en-US')} tokens at ${(e.flopsPerToken / 1e9).toFixed(2)} GFLOP/token.\n`);
+  io.out(`paper-335m: ${e.runs} runs (${exp.preset.arms.length} arms, ${exp.preset.seeds.length} seeds) of ${e.tokensPerRun.toLocaleString('en-US')} tokens at ${(e.flopsPerToken / 1e9).toFixed(2)} GFLOP/token.\n`);
   io.out(`On this CPU (${cpus().length} cores, ~${e.gflops} GFLOP/s sustained on wasm) that is about ${humanDuration(e.seconds)}: not a CPU job.\n`);
   io.out('Use the PyTorch twin on GPUs instead: write each arm as a step-0 run (initial weights, AdamW at step 0, shards) and continue it with torchrun:\n');
   for (const arm of exp.preset.arms) {
@@ -227,6 +228,7 @@ async function buildReport(exp: ResolvedExperiment, p: Preset, outDir: string, p
       training: { ...p.train, workers: p.workers, finalEvalBatches: p.finalEvalBatches },
       budget: p.budgetMinutes !== undefined && ctx.calibration ? { minutes: p.budgetMinutes, calibration: ctx.calibration } : null,
       seeds: p.seeds,
+      armSeeds: Object.fromEntries([...prep.arms.keys()].map((a) => [a, seedsFor(p, a as ArmName)])),
       arms: [...prep.arms.keys()],
       tokensPerRun: arms[0]?.seeds[0]?.tokensSeen ?? 0,
       mmlu: { source: prep.mmlu.source, split: p.mmlu.split, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items, protocols: Object.fromEntries(p.mmlu.protocols.map((k) => [k, PROTOCOL_LABELS[k]])), seeds: p.mmlu.firstSeedOnly ? [p.seeds[0]] : p.seeds },

@@ -45,12 +45,17 @@ export function resolveExperiment(flags: ExperimentFlags): { exp: ResolvedExperi
     if (flags.seeds.length === 0) throw new UsageError('--seeds: give at least one seed');
     if (new Set(flags.seeds).size !== flags.seeds.length) throw new UsageError(`--seeds: repeated seed in ${flags.seeds.join(',')}`);
     preset.seeds = flags.seeds;
+    delete preset.armSeeds; // every arm runs the seeds given
   }
   if (flags.arms !== undefined) {
     if (flags.arms.length === 0) throw new UsageError('--arms: give at least one arm');
     for (const a of flags.arms) if (!ARM_NAMES.includes(a as ArmName)) throw new UsageError(`--arms: unknown arm '${a}' (use ${ARM_NAMES.join(', ')})`);
     if (new Set(flags.arms).size !== flags.arms.length) throw new UsageError(`--arms: repeated arm in ${flags.arms.join(',')}`);
     preset.arms = flags.arms as ArmName[];
+  }
+  for (const [arm, seeds] of Object.entries(preset.armSeeds ?? {})) {
+    const extra = seeds.filter((s) => !preset.seeds.includes(s));
+    if (extra.length) throw new UsageError(`preset ${preset.name}: arm ${arm} runs seeds ${extra.join(',')} that are not among its seeds ${preset.seeds.join(',')}`);
   }
   if (flags.workers !== undefined) preset.workers = flags.workers;
   const corpusFiles = flags.corpus ? flags.corpus.map((f) => resolve(requireFile(f, 'corpus file'))) : null;

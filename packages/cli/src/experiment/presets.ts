@@ -24,6 +24,11 @@ export interface Preset {
     weightDecay: number; gradClip: number; evalEvery: number; evalBatches: number; checkpointEvery: number;
   };
   seeds: number[];
+  /**
+   * Seeds of particular arms, where they differ from `seeds` (each a subset of `seeds`): the laptop preset gives
+   * the comparison it reports first (frozen vs trainable) three seeds and the other arms one.
+   */
+  armSeeds?: Partial<Record<ArmName, number[]>>;
   arms: ArmName[];
   workers: number;
   compact: boolean;
@@ -68,12 +73,13 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
   laptop: {
     name: 'laptop',
-    summary: 'the default: 4 layers, d 256, 256-component glyph table, compact vocabulary, 4 arms x 2 seeds, steps sized to finish in 15 minutes on this machine',
+    summary: 'the default: 4 layers, d 256, 256-component glyph table, compact vocabulary, 4 arms (frozen and trainable 3 seeds, the others 2), steps sized to finish in 15 minutes on this machine',
     budgetMinutes: 15,
     finalEvalBatches: 8,
     model: { nEmbed: 256, dModel: 256, nLayer: 4, nHead: 4, blockSize: 128, dropout: 0 },
     train: { steps: 120, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 20, evalBatches: 4, checkpointEvery: 15 },
-    seeds: [1, 2],
+    seeds: [1, 2, 3],
+    armSeeds: { 'trainable-from-glyph': [1, 2], 'random-binary': [1, 2] },
     arms: [...ARM_NAMES],
     workers: 2,
     compact: true,
@@ -115,6 +121,16 @@ export const PRESETS: Record<PresetName, Preset> = {
 };
 
 /** The schedule that goes with `steps`: warmup 5 % of the run, about 5 validation points and 4 checkpoints. */
+/** The seeds an arm runs (`armSeeds` or else `seeds`). */
+export function seedsFor(p: Pick<Preset, 'seeds' | 'armSeeds'>, arm: ArmName): number[] {
+  return p.armSeeds?.[arm] ?? p.seeds;
+}
+
+/** How many arm x seed runs a preset trains. */
+export function runCount(p: Pick<Preset, 'seeds' | 'armSeeds' | 'arms'>): number {
+  return p.arms.reduce((n, a) => n + seedsFor(p, a).length, 0);
+}
+
 export function scheduleFor(train: Preset['train'], steps: number): Preset['train'] {
   return {
     ...train,

@@ -13,7 +13,7 @@ import type { SeedRun } from '../report/types.js';
 import { evaluateMmlu } from './mmlu.js';
 import { perplexityByScript } from './perplexity.js';
 import type { Prepared } from './prepare.js';
-import type { ArmName, Preset } from './presets.js';
+import { seedsFor, type ArmName, type Preset } from './presets.js';
 import { sampleGenerations } from './samples.js';
 
 export interface ArmRunContext {
@@ -80,7 +80,7 @@ export async function runArmSeed(ctx: ArmRunContext, armName: ArmName, arm: Reso
     for (const b of freq.byTarget) if (b.loss !== null) byFreq[`target seen ${b.name}×`] = b.loss;
     const perplexity = await perplexityByScript(model, prep.tokenizer, prep.plan.heldOut, p.perplexityTokens);
     const mmlu: SeedRun['mmlu'] = {};
-    if (!p.mmlu.firstSeedOnly || seed === p.seeds[0]) {
+    if (!p.mmlu.firstSeedOnly || seed === seedsFor(p, armName)[0]) {
       const evalBar = ctx.progress(`${armName} s${seed} MMLU`, p.mmlu.protocols.length);
       let doneP = 0;
       const results = await evaluateMmlu(model, prep.tokenizer, {

@@ -120,6 +120,8 @@ export interface ExperimentReport {
     training: Record<string, number | number[] | string>;
     budget: null | { minutes: number; calibration: Calibration };
     seeds: number[];
+    /** Seeds of each arm (an arm may run fewer seeds than `seeds`). */
+    armSeeds?: Record<string, number[]>;
     arms: string[];
     tokensPerRun: number;
     mmlu: { source: string; split: string; subjects: number; itemsPerSubject: number; items: number; protocols: Record<string, string>; seeds?: number[] };

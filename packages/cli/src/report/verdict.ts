@@ -32,7 +32,11 @@ export function verdict(r: Omit<ExperimentReport, 'verdict'>): string[] {
   const label = (name: string): string => r.arms.find((a) => a.name === name)?.label ?? name;
   const out: string[] = [];
   const tokens = r.setup.tokensPerRun.toLocaleString('en-US');
-  out.push(`Each run saw ${tokens} training tokens (${r.setup.seeds.length} seed${r.setup.seeds.length === 1 ? '' : 's'} per arm, same data order for every arm of a seed).`);
+  const perArm = r.arms.map((a) => a.seeds.length);
+  const seedText = perArm.every((n) => n === perArm[0])
+    ? `${perArm[0]} seed${perArm[0] === 1 ? '' : 's'} per arm`
+    : `seeds per arm: ${r.arms.map((a) => `${a.label} ${a.seeds.length}`).join(', ')}`;
+  out.push(`Each run saw ${tokens} training tokens (${seedText}; same data order for every arm of a seed).`);
   for (const p of r.comparisons.valLoss) out.push(lossSentence(p, label));
   for (const key of Object.keys(PROTOCOL_LABELS) as Array<keyof typeof PROTOCOL_LABELS>) {
     const rows = r.arms.flatMap((a) => { const m = a.mmlu[key]; return m ? [{ a, m }] : []; });
