@@ -8,8 +8,21 @@ export class MergeTable {
   readonly entries: Int32Array;
   readonly size: number;
 
-  /** merges[k] = [leftId, rightId, mergedId]; k is the rank (lower merges first). */
-  constructor(merges: ReadonlyArray<readonly [number, number, number]>) {
+  /**
+   * merges[k] = [leftId, rightId, mergedId]; k is the rank (lower merges first). Or another table's `entries`
+   * (as `MergeTable.fromEntries` passes them), taken as they are.
+   */
+  constructor(merges: ReadonlyArray<readonly [number, number, number]> | Int32Array) {
+    if (merges instanceof Int32Array) {
+      const cap = merges.length / 4;
+      if (cap < 1 || (cap & (cap - 1)) !== 0) throw new RangeError(`MergeTable: ${merges.length} entries is not 4 times a power of two`);
+      this.mask = cap - 1;
+      this.entries = merges;
+      let size = 0;
+      for (let s = 0; s < merges.length; s += 4) if (merges[s] !== -1) size++;
+      this.size = size;
+      return;
+    }
     let cap = 1;
     while (cap < merges.length * 2 + 2) cap <<= 1;
     this.mask = cap - 1;
@@ -27,6 +40,9 @@ export class MergeTable {
     this.entries = e;
     this.size = size;
   }
+
+  /** A table over another table's `entries` (e.g. sent to a worker thread), without rebuilding it. */
+  static fromEntries(entries: Int32Array): MergeTable { return new MergeTable(entries); }
 
   static hash(a: number, b: number): number {
     return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0;

@@ -1,11 +1,27 @@
 // A set of (code unit, code unit) pairs in an open-addressing Int32 table.
 
 export class PairSet {
-  private keys = new Int32Array(1 << 12);
+  private keys: Int32Array = new Int32Array(1 << 12);
   private mask = (1 << 12) - 1;
   private count = 0;
 
   private static hash(key: number): number { return Math.imul(key, 0x9e3779b1) >>> 0; }
+
+  /** The slot array (a copy), from which `fromSlots` rebuilds an equal set without re-adding the pairs. */
+  slots(): Int32Array { return this.keys.slice(); }
+
+  /** A set from another set's `slots()` (a power-of-two length, as made by this class). */
+  static fromSlots(slots: Int32Array): PairSet {
+    const n = slots.length;
+    if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`PairSet.fromSlots: ${n} slots is not a power of two`);
+    const set = new PairSet();
+    set.keys = slots;
+    set.mask = n - 1;
+    let count = 0;
+    for (let i = 0; i < n; i++) if (slots[i] !== 0) count++;
+    set.count = count;
+    return set;
+  }
 
   add(a: number, b: number): void {
     const key = ((a << 16) | b) + 1 | 0; // never 0, which marks an empty slot
