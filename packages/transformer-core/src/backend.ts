@@ -1,43 +1,10 @@
-// Backend selection (useBackend) and the kernels tfjs-backend-wasm lacks. Optional runtimes (tfjs-node, the Dawn
-// `webgpu` package, the webgpu backend) are dynamic imports, never dependencies.
+// Backend selection (useBackend). The kernels this package adds to wasm are registered by wasm/register.ts. Optional
+// runtimes (tfjs-node, the Dawn `webgpu` package, the webgpu backend) are dynamic imports, never dependencies.
 import { tf } from './tf.js';
 
 export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
 
 const isNode = !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-
-// UnsortedSegmentSum for wasm (gather's gradient, needed by a trainable embedding). Plain JS over the wasm heap.
-function registerWasmKernels(): void {
-  const has = tf.getKernel('UnsortedSegmentSum', 'wasm');
-  if (has) return;
-  tf.registerKernel({
-    kernelName: 'UnsortedSegmentSum',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, segmentIds } = inputs as unknown as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const b = backend as any;
-      const xs = b.readSync(x.dataId) as Float32Array;
-      const ids = b.readSync(segmentIds.dataId) as Int32Array;
-      const innerShape = x.shape.slice(segmentIds.shape.length);
-      const inner = innerShape.reduce((a: number, c: number) => a * c, 1);
-      const out = b.makeOutput([numSegments, ...innerShape], x.dtype);
-      const o = b.typedArrayFromHeap(out) as Float32Array;
-      o.fill(0);
-      for (let i = 0; i < ids.length; i++) {
-        const s = ids[i];
-        if (s >= 0 && s < numSegments) {
-          const ob = s * inner;
-          const xb = i * inner;
-          for (let j = 0; j < inner; j++) o[ob + j] += xs[xb + j];
-        }
-      }
-      return out;
-    },
-  });
-}
-registerWasmKernels();
 
 async function optionalImport(name: string): Promise<unknown> {
   // a computed specifier keeps bundlers from resolving optional runtimes

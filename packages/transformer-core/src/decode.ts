@@ -3,17 +3,17 @@
 // (q * K summed over hd, p * V summed over positions) instead of per-head matMuls. Cache: per layer K and V as
 // [H, len, hd], a static `shared` part (the prompt) and a small `own` part merged into it every MERGE_EVERY tokens.
 import { tf } from './tf.js';
-import { geluInfer, layerNormInfer } from './ops.js';
+import { geluInfer } from './ops.js';
+import { layerNormInfer } from './layer-norm.js';
+import { rotaryTables } from './rotary.js';
 import type { ModelWeights } from './model-weights.js';
-import type { KVPart } from './infer.js';
-
-type T = tf.Tensor;
+import type { KVPart } from './kv-cache.js';
 
 export interface DecodePart {
   len: number;
   /** Per layer [H, len, hd]. */
-  k: T[];
-  v: T[];
+  k: tf.Tensor[];
+  v: tf.Tensor[];
 }
 
 export function disposeDecode(p: DecodePart | null | undefined): void {
@@ -41,20 +41,17 @@ export function mergeDecode(shared: DecodePart, own: DecodePart): DecodePart {
 }
 
 /** cos/sin rows [2H, hd] for one position (q rows pre-scaled by 1/sqrt(hd)), NeoX layout cat(freqs, freqs). */
-function ropeRows(H: number, hd: number, pos: number, base: number): { c: Float32Array; s: Float32Array } {
+function rotaryRows(H: number, hd: number, pos: number, base: number): { c: Float32Array; s: Float32Array } {
+  const { cos, sin } = rotaryTables(hd, pos, 1, base);
   const c = new Float32Array(2 * H * hd);
   const s = new Float32Array(2 * H * hd);
   const half = hd / 2;
   const scale = 1 / Math.sqrt(hd);
-  for (let i = 0; i < half; i++) {
-    const invFreq = Math.fround(1 / Math.pow(base, Math.fround((2 * i) / hd)));
-    const f = Math.fround(pos * invFreq);
-    const cv = Math.cos(f);
-    const sv = Math.sin(f);
-    for (let r = 0; r < 2 * H; r++) {
-      const m = r < H ? scale : 1;
-      c[r * hd + i] = c[r * hd + i + half] = cv * m;
-      s[r * hd + i] = s[r * hd + i + half] = sv * m;
+  for (let r = 0; r < 2 * H; r++) {
+    const m = r < H ? scale : 1;
+    for (let i = 0; i < half; i++) {
+      c[r * hd + i] = c[r * hd + i + half] = cos[i] * m;
+      s[r * hd + i] = s[r * hd + i + half] = sin[i] * m;
     }
   }
   return { c, s };
@@ -69,12 +66,12 @@ export function decodeStep(model: ModelWeights, token: number, shared: DecodePar
   const pos = shared.len + (own ? own.len : 0);
   if (pos + 1 > c.blockSize) throw new RangeError(`decode: position ${pos} is past blockSize ${c.blockSize}`);
   const res = tf.tidy(() => {
-    const { c: cA, s: sA } = ropeRows(H, hd, pos, c.ropeBase);
+    const { c: cA, s: sA } = rotaryRows(H, hd, pos, c.ropeBase);
     const cos = tf.tensor2d(cA, [2 * H, hd]);
     const sin = tf.tensor2d(sA, [2 * H, hd]);
-    let x: T = model.embed(Int32Array.of(token));
-    const ks: T[] = [];
-    const vs: T[] = [];
+    let x: tf.Tensor = model.embed(Int32Array.of(token));
+    const ks: tf.Tensor[] = [];
+    const vs: tf.Tensor[] = [];
     model.layers.forEach((L, li) => {
       const [qk0, v0] = tf.split(tf.matMul(layerNormInfer(x), L.qkv), [2 * d, d], 1);
       const qk = tf.reshape(qk0, [2 * H, hd]);

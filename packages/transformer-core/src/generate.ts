@@ -1,15 +1,13 @@
-// Token streaming with a KV cache: the prompt is prefilled once (a batch-1 shared part), new tokens go to a small
-// own part that is folded into the shared part every MERGE_EVERY tokens, so a step costs the same whatever the
-// prompt length except for attention's reads of the cached keys and values.
-import { tf } from './tf.js';
-import { layerNormInfer } from './ops.js';
+// GPT.generate: streams token ids after a prompt. Options are checked eagerly (before any tensor work); the tokens
+// come from one model's stepper (stepper.ts: infer.ts prefill, then the fast decoder or decode.ts per token) and
+// sampling.ts picks each next token.
 import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
-import { disposePart, headRows, inferStep } from './infer.js';
-import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
 import { Rng } from './rng.js';
-import { WasmDecoder } from './wasm/wasm-decoder.js';
 import { sampleToken, type SampleOptions } from './sampling.js';
+import { createStepper, type HeadPool, type Stepper } from './stepper.js';
+
+export type { HeadPool } from './stepper.js';
 
 export interface GenerateOptions {
   /** Number of tokens to generate at most (default 64). prompt.length + maxNewTokens must fit in blockSize. */
@@ -25,134 +23,67 @@ export interface GenerateOptions {
   /** Computes the head elsewhere (Node: createHeadPool from `@glyphlm/transformer-core/node` uses both cores). */
   headPool?: HeadPool;
   /**
-   * On the wasm backend, decode steps run in the fused wasm SIMD decoder (wasm/) instead of tfjs ops
-   * (default true; the prompt is always prefilled with tfjs). false forces the tfjs path, e.g. to compare them.
+   * Decode steps run in the backend's fast decoder where there is one (wasm: the fused wasm SIMD decoder; default
+   * true; the prompt is always prefilled with tfjs). false forces the tfjs path (decode.ts) for this call, as
+   * setFastPaths(false) does for everything.
    */
   fastDecode?: boolean;
 }
 
-/** Computes logits [vocab] from one final-normed hidden vector [dModel]. */
-export interface HeadPool {
-  logits(x: Float32Array): Promise<Float32Array>;
+/** A generate() call's checked options. */
+export interface GenerateRequest {
+  ids: Int32Array;
+  maxNew: number;
+  stop: Set<number>;
+  sample: SampleOptions;
+  seed: number;
 }
 
-const MERGE_EVERY = 32;
-
-/** Validates eagerly (before any tensor work), then returns the token stream. */
-export function generate(model: ModelWeights, prompt: ArrayLike<number>, opts: GenerateOptions): AsyncGenerator<number, void, undefined> {
-  const c = model.config;
-  const ids = checkIds(prompt, c.vocabSize, 'generate prompt');
+/** Checks a prompt and options against a vocabulary and a context of `blockSize` (`limit`: its name in errors). */
+export function checkGenerate(prompt: ArrayLike<number>, opts: GenerateOptions, vocabSize: number, blockSize: number, limit = `blockSize ${blockSize}`): GenerateRequest {
+  const ids = checkIds(prompt, vocabSize, 'generate prompt');
   if (ids.length === 0) throw new InputError('generate: the prompt is empty');
   const maxNew = opts.maxNewTokens ?? 64;
   if (!Number.isInteger(maxNew) || maxNew < 0) throw new InputError(`generate: maxNewTokens must be a non-negative integer, got ${maxNew}`);
-  if (ids.length + maxNew > c.blockSize) {
-    throw new InputError(`generate: prompt length ${ids.length} + maxNewTokens ${maxNew} exceeds blockSize ${c.blockSize}`);
+  if (ids.length + maxNew > blockSize) {
+    throw new InputError(`generate: prompt length ${ids.length} + maxNewTokens ${maxNew} exceeds ${limit}`);
   }
-  const stop = new Set<number>(opts.stop === undefined ? [] : typeof opts.stop === 'number' ? [opts.stop] : opts.stop);
-  const rng = new Rng(opts.seed ?? 0);
-  const sopts = { temperature: opts.temperature, topK: opts.topK, topP: opts.topP };
   if (opts.temperature !== undefined && !(opts.temperature >= 0)) throw new InputError(`generate: temperature must be >= 0, got ${opts.temperature}`);
   if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) throw new InputError(`generate: topP must be in (0, 1], got ${opts.topP}`);
   if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) throw new InputError(`generate: topK must be a non-negative integer, got ${opts.topK}`);
+  const stop = new Set<number>(opts.stop === undefined ? [] : typeof opts.stop === 'number' ? [opts.stop] : opts.stop);
   for (const s of stop) if (!Number.isInteger(s)) throw new InputError(`generate: stop id ${s} is not an integer`);
-  if (opts.fastDecode !== false) {
-    if (WasmDecoder.supports(model)) return fastStream(model, ids, maxNew, stop, rng, sopts, opts.headPool);
-  }
-  return stream(model, ids, maxNew, stop, rng, sopts, opts.headPool);
+  return { ids, maxNew, stop, sample: { temperature: opts.temperature, topK: opts.topK, topP: opts.topP }, seed: opts.seed ?? 0 };
 }
 
-/** The stream on the fused wasm decoder: tfjs prefill, then one decoder step per token. */
-async function* fastStream(model: ModelWeights, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
-  if (maxNew === 0) return;
-  // created here, when the stream is first read, so that a stream never read holds nothing
-  const dec = WasmDecoder.create(model);
-  if (!dec) {
-    yield* stream(model, ids, maxNew, stop, rng, sopts, pool); // the backend changed before the stream was first read
-    return;
-  }
+/**
+ * Samples up to maxNew tokens from steppers made when the stream is first read (so a stream never read holds
+ * nothing); `combine` turns their logit rows into the row to sample from (one model: that row).
+ */
+export async function* sampleStream(
+  req: GenerateRequest, makeSteppers: () => Stepper[], combine: (rows: Float32Array[]) => Float32Array,
+): AsyncGenerator<number, void, undefined> {
+  if (req.maxNew === 0) return;
+  const rng = new Rng(req.seed);
+  const steppers: Stepper[] = [];
   try {
-    let row: Float32Array;
-    {
-      const r = inferStep(model, ids, 1, ids.length, null, null);
-      try {
-        dec.prefill(r.own);
-        row = pool ? await pool.logits(dec.normedOfRow(r.x, ids.length - 1)) : dec.logitsOfRow(r.x, ids.length - 1);
-      } finally {
-        disposePart(r.own);
-        r.x.dispose();
-      }
+    steppers.push(...makeSteppers());
+    const rows: Float32Array[] = [];
+    for (const s of steppers) rows.push(await s.first());
+    for (let i = 0; i < req.maxNew; i++) {
+      const tok = sampleToken(combine(rows), req.sample, rng);
+      if (req.stop.has(tok)) return;
+      yield tok;
+      if (i === req.maxNew - 1) return;
+      for (let k = 0; k < steppers.length; k++) rows[k] = await steppers[k].next(tok);
     }
-    yield* sampleTokens(row, async (tok) => (pool ? pool.logits(dec.stepNormed(tok)) : dec.step(tok)), maxNew, stop, rng, sopts);
   } finally {
-    dec.dispose();
+    steppers.forEach((s) => s.dispose());
   }
 }
 
-/** Samples up to maxNew tokens: `row` holds the logits after the prompt, `next(tok)` gives those after tok. */
-async function* sampleTokens(row: Float32Array, next: (tok: number) => Promise<Float32Array>, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions): AsyncGenerator<number, void, undefined> {
-  for (let i = 0; i < maxNew; i++) {
-    const tok = sampleToken(row, sopts, rng);
-    if (stop.has(tok)) return;
-    yield tok;
-    if (i === maxNew - 1) return;
-    row = await next(tok);
-  }
-}
-
-async function* stream(model: ModelWeights, ids: Int32Array, maxNew: number, stop: Set<number>, rng: Rng, sopts: SampleOptions, pool?: HeadPool): AsyncGenerator<number, void, undefined> {
-  // logits of one residual row: on this backend, or the final norm here and the head in the pool
-  const rowLogits = async (x: tf.Tensor, row: number | null): Promise<Float32Array> => {
-    if (!pool) {
-      const t = headRows(model, x, row === null ? null : [row]);
-      try {
-        return (await t.data()) as Float32Array;
-      } finally {
-        t.dispose();
-      }
-    }
-    const n = tf.tidy(() => layerNormInfer(row === null ? x : tf.slice(x, [row, 0], [1, -1])));
-    try {
-      return await pool.logits((await n.data()) as Float32Array);
-    } finally {
-      n.dispose();
-    }
-  };
-  if (maxNew === 0) return;
-  let shared: DecodePart | null = null;
-  let own: DecodePart | null = null;
-  try {
-    let row: Float32Array;
-    {
-      const r = inferStep(model, ids, 1, ids.length, null, null);
-      shared = toDecodePart(r.own);
-      disposePart(r.own);
-      try {
-        row = await rowLogits(r.x, ids.length - 1);
-      } finally {
-        r.x.dispose();
-      }
-    }
-    yield* sampleTokens(row, async (tok) => {
-      const r = decodeStep(model, tok, shared!, own);
-      disposeDecode(own);
-      own = r.own;
-      let next: Float32Array;
-      try {
-        next = await rowLogits(r.x, null);
-      } finally {
-        r.x.dispose();
-      }
-      if (own.len >= MERGE_EVERY) {
-        const merged = mergeDecode(shared!, own);
-        disposeDecode(shared);
-        disposeDecode(own);
-        shared = merged;
-        own = null;
-      }
-      return next;
-    }, maxNew, stop, rng, sopts);
-  } finally {
-    disposeDecode(shared);
-    disposeDecode(own);
-  }
+/** Validates eagerly (before any tensor work), then returns the token stream. */
+export function generate(model: ModelWeights, prompt: ArrayLike<number>, opts: GenerateOptions): AsyncGenerator<number, void, undefined> {
+  const req = checkGenerate(prompt, opts, model.config.vocabSize, model.config.blockSize);
+  return sampleStream(req, () => [createStepper(model, req.ids, opts.fastDecode !== false, opts.headPool)], (rows) => rows[0]);
 }

@@ -2,6 +2,9 @@
 // generation and batched scoring, AdamW, and safetensors checkpoints shared with the PyTorch twin.
 export { tf } from './tf.js';
 export { useBackend, type BackendChoice } from './backend.js';
+// the kernels and fast paths this package adds to the wasm backend, from one explicit list (registered on import)
+import './wasm/register.js';
+export { setFastPaths, fastPathsEnabled } from './fast-paths.js';
 // the wasm backend bundled in dist/: browsers tell it where the .wasm files are served (vite: `?url` imports)
 export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export {

@@ -2,7 +2,9 @@
 // logits, and KV-cached inference used by generate() and logprobs().
 import { tf } from './tf.js';
 import { resolveConfig, tensorShapes, type ModelConfig, type ResolvedConfig } from './config.js';
-import { mm, layerNorm, gelu, selfAttention, causalMask, ropeTables } from './ops.js';
+import { mm, gelu, selfAttention, causalMask } from './ops.js';
+import { layerNorm } from './layer-norm.js';
+import { rotaryTables } from './rotary.js';
 import { headLogits, headCrossEntropy } from './head.js';
 import { toBatch, type IdBatch, InputError } from './input.js';
 import { Rng } from './rng.js';
@@ -201,7 +203,7 @@ export class GPT implements ModelWeights {
       let seedCounter = seed * 1000003;
       let x: tf.Tensor = this.embed(batch.data);
       x = this.dropout(x, dropRate, seedCounter++);
-      const { cos: cosA, sin: sinA } = ropeTables(hd, 0, T, c.ropeBase);
+      const { cos: cosA, sin: sinA } = rotaryTables(hd, 0, T, c.ropeBase);
       // [T, 1, hd/2]: broadcast over batch and heads of a [B, T, H, hd/2] view
       const cos = tf.tensor3d(cosA, [T, 1, hd / 2]);
       const sin = tf.tensor3d(sinA, [T, 1, hd / 2]);

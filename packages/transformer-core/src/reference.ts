@@ -2,6 +2,8 @@
 // only by the tests as an independent oracle for the tfjs model's logits, loss and (by finite differences) gradients.
 import { resolveConfig, type ModelConfig } from './config.js';
 import type { StateDict } from './model.js';
+import { inverseFrequencies } from './rotary.js';
+import { layerNormRow } from './layer-norm.js';
 
 function linear(x: Float64Array, n: number, inDim: number, w: Float32Array | Float64Array, outDim: number): Float64Array {
   // y = x @ W^T, W [out, in]
@@ -18,16 +20,7 @@ function linear(x: Float64Array, n: number, inDim: number, w: Float32Array | Flo
 
 function layerNorm(x: Float64Array, n: number, d: number): Float64Array {
   const y = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (let j = 0; j < d; j++) m += x[i * d + j];
-    m /= d;
-    let v = 0;
-    for (let j = 0; j < d; j++) v += (x[i * d + j] - m) ** 2;
-    v /= d;
-    const r = 1 / Math.sqrt(v + 1e-5);
-    for (let j = 0; j < d; j++) y[i * d + j] = (x[i * d + j] - m) * r;
-  }
+  for (let i = 0; i < n; i++) layerNormRow(x, i * d, y, i * d, d);
   return y;
 }
 
@@ -42,7 +35,7 @@ export function referenceLogits(config: ModelConfig, w: StateDict, ids: ArrayLik
   const E = w.get('tok_embedding.weight')!.data;
   let x = new Float64Array(T * d);
   for (let t = 0; t < T; t++) for (let j = 0; j < d; j++) x[t * d + j] = E[ids[t] * c.nEmbed + Math.floor(j / r)];
-  const invFreq = Array.from({ length: hd / 2 }, (_, i) => 1 / Math.pow(c.ropeBase, (2 * i) / hd));
+  const invFreq = inverseFrequencies(hd, c.ropeBase); // float32, as PyTorch and the model compute it
   const rope = (v: Float64Array, base: number, t: number) => {
     const out = new Float64Array(hd);
     for (let i = 0; i < hd; i++) {

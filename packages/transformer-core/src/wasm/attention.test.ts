@@ -4,10 +4,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
-import { causalMask, ropeTables, selfAttention } from '../ops.js';
+import { causalMask, selfAttention } from '../ops.js';
+import { rotaryTables } from '../rotary.js';
 import { createModel } from '../model.js';
-import '../backend.js'; // registers the wasm kernels a trainable embedding needs
-import { attentionSettings, fusedAttentionAvailable } from './attention.js';
+import './register.js'; // the wasm kernels: the fused attention, and what a trainable embedding needs
+import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { ATTENTION } from '../fast-kernels.js';
 
 tf.env().set('IS_TEST', false);
 
@@ -18,10 +20,10 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 async function attend(qkvData: Float32Array, dyData: Float32Array, B: number, T: number, H: number, d: number, fused: boolean) {
-  attentionSettings.enabled = fused;
+  setFastPaths(fused);
   try {
     const hd = d / H;
-    const { cos: cA, sin: sA } = ropeTables(hd, 0, T, 10000);
+    const { cos: cA, sin: sA } = rotaryTables(hd, 0, T, 10000);
     const cos = tf.tensor3d(cA, [T, 1, hd / 2]), sin = tf.tensor3d(sA, [T, 1, hd / 2]), mask = causalMask(T, T);
     const qkv = tf.tensor2d(qkvData, [B * T, 3 * d]), dy = tf.tensor2d(dyData, [B * T, d]);
     const f = (x: tf.Tensor) => selfAttention(x, B, T, H, cos, sin, mask);
@@ -32,7 +34,7 @@ async function attend(qkvData: Float32Array, dyData: Float32Array, B: number, T:
     tf.dispose([cos, sin, mask, qkv, dy, out, g]);
     return res;
   } finally {
-    attentionSettings.enabled = true;
+    setFastPaths(true);
   }
 }
 
@@ -40,7 +42,7 @@ async function attend(qkvData: Float32Array, dyData: Float32Array, B: number, T:
 function reference(qkv: Float32Array, B: number, T: number, H: number, d: number): Float64Array {
   const hd = d / H, half = hd / 2;
   const out = new Float64Array(B * T * d);
-  const { cos, sin } = ropeTables(hd, 0, T, 10000);
+  const { cos, sin } = rotaryTables(hd, 0, T, 10000);
   const rot = (b: number, t: number, part: number, h: number) => {
     const x = Array.from({ length: hd }, (_, i) => qkv[(b * T + t) * 3 * d + part * d + h * hd + i]);
     const y = new Float64Array(hd);
@@ -69,7 +71,7 @@ describe('fused causal self-attention (wasm)', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
-    expect(fusedAttentionAvailable()).toBe(true);
+    expect(hasFastKernel(ATTENTION)).toBe(true);
   });
 
   it.each([
@@ -97,14 +99,14 @@ describe('fused causal self-attention (wasm)', () => {
     const ids = Array.from({ length: 3 }, () => Array.from({ length: 50 }, () => Math.floor(rng.next() * 97)));
     const tg = ids.map((r) => r.map((x) => (x * 7 + 1) % 97));
     const run = async (fused: boolean) => {
-      attentionSettings.enabled = fused;
+      setFastPaths(fused);
       try {
         const { value, grads } = tf.variableGrads(() => m.loss(ids, tg), m.trainableVariables);
         const out = { loss: (await value.data())[0], g: await Promise.all(m.trainableVariables.map((v) => grads[v.name].data())) };
         tf.dispose([value, ...Object.values(grads)]);
         return out;
       } finally {
-        attentionSettings.enabled = true;
+        setFastPaths(true);
       }
     };
     const n0 = tf.memory().numTensors;
@@ -117,7 +119,7 @@ describe('fused causal self-attention (wasm)', () => {
 
   it('is not used where the backend is not wasm', async () => {
     await tf.setBackend('cpu');
-    expect(fusedAttentionAvailable()).toBe(false);
+    expect(hasFastKernel(ATTENTION)).toBe(false);
     await tf.setBackend('wasm');
   });
 });

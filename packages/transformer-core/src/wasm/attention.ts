@@ -7,59 +7,15 @@
 //
 //   forward  (qkv [N, 3d], cos, sin [T, hd/2])  -> out [N, d], saved head-major q·scale, k (rotated), v, and P [B*H, T, T]
 //   backward (dy [N, d], saved, P, cos, sin)    -> dqkv [N, 3d]
-import { tf } from '../tf.js';
-import { wasmHeap, type WasmHeap } from './heap.js';
+//
+// Registered by wasm/register.ts; ops.ts runs them through fast-kernels.ts.
+import type { tf } from '../tf.js';
+import { ATTENTION, ATTENTION_GRAD, type AttentionAttrs } from '../fast-kernels.js';
 import { softmaxRowsKernel, type SoftmaxRows } from './kernel.js';
-import { HeapMatMul } from './xnn-matmul.js';
-
-export const ATTENTION = 'GlyphlmAttention';
-export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
-
-export interface AttentionAttrs {
-  batch: number;
-  heads: number;
-}
+import { runHeapKernel } from './kernel-scaffold.js';
+import { rotateHalfInto } from '../rotary.js';
 
 type Info = tf.TensorInfo;
-
-interface Ctx {
-  heap: WasmHeap;
-  mm: HeapMatMul;
-  temps: Info[];
-  outputs: Info[];
-  at(t: Info): number;
-  F(): Float32Array;
-}
-
-function context(backend: unknown): Ctx {
-  const heap = wasmHeap(backend)!;
-  const b = heap.backend;
-  let F = new Float32Array(heap.memory.buffer);
-  return {
-    heap,
-    mm: HeapMatMul.create(b)!,
-    temps: [],
-    outputs: [],
-    at: (t) => b.dataIdMap.get(t.dataId).memoryOffset,
-    // the heap may grow during allocations and inside XNNPACK: re-make the view when its buffer changed
-    F: () => (F.buffer === heap.memory.buffer ? F : (F = new Float32Array(heap.memory.buffer))),
-  };
-}
-
-function run(backend: unknown, body: (c: Ctx) => void): Info[] {
-  const c = context(backend);
-  const b = c.heap.backend;
-  try {
-    body(c);
-    return c.outputs;
-  } catch (e) {
-    c.outputs.forEach((t) => b.disposeData(t.dataId));
-    throw e;
-  } finally {
-    c.mm.releaseAll();
-    c.temps.forEach((t) => b.disposeData(t.dataId));
-  }
-}
 
 /** Float offset of row t of block (part, b, h) in the head-major [3, B, H, T, hd] layout. */
 const hmRow = (base: number, part: number, b: number, h: number, t: number, B: number, H: number, T: number, hd: number) =>
@@ -94,7 +50,7 @@ function causalSoftmaxGrad(F: Float32Array, p: number, g: number, T: number): vo
 }
 
 /**
- * Rotary embedding (NeoX rotate-half; q's cos and sin times `scale` first, as ropeInfer) between qkv rows
+ * Rotary embedding (NeoX rotate-half; q's cos and sin times `scale` first, as applyRotary in rotary.ts) between qkv rows
  * [B*T, 3d] at `rows` and head-major [3, B, H, T, hd] at `hm`: toHeadMajor rotates rows into hm; otherwise it
  * rotates hm back into rows by the inverse rotation (sin negated), which is the gradient of the forward one.
  * Float offsets into F; cos, sin [T, hd/2]; v is copied unrotated.
@@ -108,17 +64,8 @@ function rotaryHeadMajor(F: Float32Array, rows: number, hm: number, cos: number,
         for (let part = 0; part < 3; part++) {
           const r = row + part * d + h * hd, m = hmRow(hm, part, b, h, t, B, H, T, hd);
           const src = toHeadMajor ? r : m, dst = toHeadMajor ? m : r;
-          if (part === 2) {
-            F.copyWithin(dst, src, src + hd);
-            continue;
-          }
-          for (let i = 0; i < half; i++) {
-            let cs = F[cos + t * half + i], sn = sign * F[sin + t * half + i];
-            if (part === 0) { cs = Math.fround(cs * scale); sn = Math.fround(sn * scale); }
-            const x1 = F[src + i], x2 = F[src + half + i];
-            F[dst + i] = Math.fround(x1 * cs) - Math.fround(x2 * sn);
-            F[dst + half + i] = Math.fround(x2 * cs) + Math.fround(x1 * sn);
-          }
+          if (part === 2) F.copyWithin(dst, src, src + hd);
+          else rotateHalfInto(F, src, dst, half, F, cos + t * half, F, sin + t * half, sign, part === 0 ? scale : 1);
         }
       }
     }
@@ -128,23 +75,18 @@ function rotaryHeadMajor(F: Float32Array, rows: number, hm: number, cos: number,
 function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
   const { qkv, cos, sin } = inputs as unknown as Record<'qkv' | 'cos' | 'sin', Info>;
   const { batch: B, heads: H } = attrs as unknown as AttentionAttrs;
-  return run(backend, (c) => {
-    const b = c.heap.backend;
+  return runHeapKernel(backend, (c) => {
     const N = qkv.shape[0], d = qkv.shape[1] / 3, T = N / B, hd = d / H;
     const soft = softmaxRowsKernel(c.heap.memory)!;
-    const out = b.makeOutput([N, d], 'float32');
-    c.outputs.push(out);
-    const saved = b.makeOutput([3 * N * d], 'float32');
-    c.outputs.push(saved);
-    const probs = b.makeOutput([B * H, T, T], 'float32');
-    c.outputs.push(probs);
-    const kT = b.makeOutput([hd * T], 'float32');
-    const o = b.makeOutput([T * hd], 'float32');
-    const stats = b.makeOutput([3 * T], 'float32');
-    c.temps.push(kT, o, stats);
+    const out = c.output([N, d]);
+    const saved = c.output([3 * N * d]);
+    const probs = c.output([B * H, T, T]);
+    const kT = c.temp([hd * T]);
+    const o = c.temp([T * hd]);
+    const stats = c.temp([3 * T]);
     const pX = c.at(qkv) >> 2, pS = c.at(saved) >> 2, pP = c.at(probs) >> 2, pK = c.at(kT) >> 2, pO = c.at(o) >> 2;
     const pSt = c.at(stats) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(out) >> 2;
-    let F = c.F();
+    let F = c.f32();
     rotaryHeadMajor(F, pX, pS, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd), true);
     for (let bb = 0; bb < B; bb++) {
       for (let h = 0; h < H; h++) {
@@ -154,12 +96,12 @@ function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; ba
         const qR = c.mm.region(4 * q, T, hd), kR = c.mm.region(4 * pK, hd, T), sR = c.mm.region(4 * pBH, T, T);
         c.mm.matMul(qR, kR, sR);
         [qR, kR, sR].forEach((r) => c.mm.release(r));
-        F = c.F();
+        F = c.f32();
         causalSoftmax(F, soft, pBH, T, pSt);
         const pR = c.mm.region(4 * pBH, T, T), vR = c.mm.region(4 * v, T, hd), oR = c.mm.region(4 * pO, T, hd);
         c.mm.matMul(pR, vR, oR);
         [pR, vR, oR].forEach((r) => c.mm.release(r));
-        F = c.F();
+        F = c.f32();
         for (let t = 0; t < T; t++) F.copyWithin(pOut + (bb * T + t) * d + h * hd, pO + t * hd, pO + (t + 1) * hd);
       }
     }
@@ -169,17 +111,14 @@ function forward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; ba
 function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
   const { dy, saved, probs, cos, sin } = inputs as unknown as Record<'dy' | 'saved' | 'probs' | 'cos' | 'sin', Info>;
   const { batch: B, heads: H } = attrs as unknown as AttentionAttrs;
-  return run(backend, (c) => {
-    const b = c.heap.backend;
+  return runHeapKernel(backend, (c) => {
     const N = dy.shape[0], d = dy.shape[1], T = N / B, hd = d / H;
-    const dqkv = b.makeOutput([N, 3 * d], 'float32');
-    c.outputs.push(dqkv);
-    const grads = b.makeOutput([3 * N * d], 'float32'); // head-major dq, dk, dv
-    const dyH = b.makeOutput([T * hd], 'float32');
-    const tr = b.makeOutput([T * T], 'float32');
-    const ds = b.makeOutput([T * T], 'float32');
-    const vT = b.makeOutput([hd * T], 'float32');
-    c.temps.push(grads, dyH, tr, ds, vT);
+    const dqkv = c.output([N, 3 * d]);
+    const grads = c.temp([3 * N * d]); // head-major dq, dk, dv
+    const dyH = c.temp([T * hd]);
+    const tr = c.temp([T * T]);
+    const ds = c.temp([T * T]);
+    const vT = c.temp([hd * T]);
     const pDy = c.at(dy) >> 2, pS = c.at(saved) >> 2, pP = c.at(probs) >> 2, pG = c.at(grads) >> 2, pD = c.at(dyH) >> 2;
     const pT = c.at(tr) >> 2, pDs = c.at(ds) >> 2, pV = c.at(vT) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(dqkv) >> 2;
     const mm = c.mm;
@@ -188,7 +127,7 @@ function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; b
       mm.matMul(ra, rb, ro);
       [ra, rb, ro].forEach((r) => mm.release(r));
     };
-    let F = c.F();
+    let F = c.f32();
     for (let bb = 0; bb < B; bb++) {
       for (let h = 0; h < H; h++) {
         const q = hmRow(pS, 0, bb, h, 0, B, H, T, hd), k = hmRow(pS, 1, bb, h, 0, B, H, T, hd), v = hmRow(pS, 2, bb, h, 0, B, H, T, hd);
@@ -197,48 +136,25 @@ function backward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; b
         // dv = Pᵀ dy
         transposeInto(F, pBH, T, T, pT);
         mat(pT, T, T, pD, hd, hmRow(pG, 2, bb, h, 0, B, H, T, hd));
-        F = c.F();
+        F = c.f32();
         // dP = dy vᵀ, then dS = P (dP - rowsum(dP P))
         transposeInto(F, v, T, hd, pV);
         mat(pD, T, hd, pV, T, pDs);
-        F = c.F();
+        F = c.f32();
         causalSoftmaxGrad(F, pBH, pDs, T);
         // dq = dS k, dk = dSᵀ q
         mat(pDs, T, T, k, hd, hmRow(pG, 0, bb, h, 0, B, H, T, hd));
-        F = c.F();
+        F = c.f32();
         transposeInto(F, pDs, T, T, pT);
         mat(pT, T, T, q, hd, hmRow(pG, 1, bb, h, 0, B, H, T, hd));
-        F = c.F();
+        F = c.f32();
       }
     }
     rotaryHeadMajor(F, pOut, pG, pc, ps, B, T, H, hd, 1 / Math.sqrt(hd), false);
   });
 }
 
-function register(): void {
-  if (tf.getKernel(ATTENTION, 'wasm')) return;
-  tf.registerKernel({ kernelName: ATTENTION, backendName: 'wasm', kernelFunc: forward as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: ATTENTION_GRAD, backendName: 'wasm', kernelFunc: backward as unknown as tf.KernelFunc });
-}
-
-/** `enabled: false` makes attention use tfjs ops everywhere (tests compare the two paths). */
-export const attentionSettings = { enabled: true };
-
-/** Whether the fused attention kernels run on the active backend (wasm with SIMD and the heap-region hooks). */
-export function fusedAttentionAvailable(): boolean {
-  if (!attentionSettings.enabled) return false;
-  const heap = wasmHeap();
-  if (!heap || !softmaxRowsKernel(heap.memory) || !HeapMatMul.create(heap.backend)) return false;
-  register();
-  return true;
-}
-
-/** [out [N, d], saved, probs] for qkv [N, 3d] of `batch` sequences; cos, sin [T, hd/2] (any shape of that size). */
-export function fusedAttention(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor[] {
-  return tf.engine().runKernel(ATTENTION, { qkv, cos, sin } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-}
-
-/** dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
-export function fusedAttentionGrad(dy: tf.Tensor, saved: tf.Tensor, probs: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor {
-  return tf.engine().runKernel(ATTENTION_GRAD, { dy, saved, probs, cos, sin } as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-}
+export const attentionKernelConfigs: tf.KernelConfig[] = [
+  { kernelName: ATTENTION, backendName: 'wasm', kernelFunc: forward as unknown as tf.KernelFunc },
+  { kernelName: ATTENTION_GRAD, backendName: 'wasm', kernelFunc: backward as unknown as tf.KernelFunc },
+];

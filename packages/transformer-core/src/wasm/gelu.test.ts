@@ -5,7 +5,9 @@ import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { gelu } from '../ops.js';
 import { geluKernel } from './kernel.js';
-import { fusedGeluAvailable, geluSettings } from './gelu.js';
+import './register.js';
+import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { GELU } from '../fast-kernels.js';
 
 tf.env().set('IS_TEST', false);
 
@@ -20,7 +22,7 @@ describe('fused GELU (wasm)', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
-    expect(fusedGeluAvailable()).toBe(true);
+    expect(hasFastKernel(GELU)).toBe(true);
   });
 
   it('value (3e-7 relative) and derivative (2e-6 absolute) match float64 from -30 to 30', () => {
@@ -55,7 +57,7 @@ describe('fused GELU (wasm)', () => {
     const data = rng.normal(new Float32Array(37 * 61), 3);
     const dyData = rng.normal(new Float32Array(37 * 61), 1);
     const run = async (enabled: boolean) => {
-      geluSettings.enabled = enabled;
+      setFastPaths(enabled);
       try {
         const x = tf.tensor2d(data, [37, 61]);
         const dy = tf.tensor2d(dyData, [37, 61]);
@@ -65,7 +67,7 @@ describe('fused GELU (wasm)', () => {
         tf.dispose([x, dy, y, g]);
         return out;
       } finally {
-        geluSettings.enabled = true;
+        setFastPaths(true);
       }
     };
     const n0 = tf.memory().numTensors;
@@ -79,7 +81,7 @@ describe('fused GELU (wasm)', () => {
 
   it('is not used where the backend is not wasm', async () => {
     await tf.setBackend('cpu');
-    expect(fusedGeluAvailable()).toBe(false);
+    expect(hasFastKernel(GELU)).toBe(false);
     await tf.setBackend('wasm');
   });
 });

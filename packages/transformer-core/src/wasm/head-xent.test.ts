@@ -6,7 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { headCrossEntropy } from '../head.js';
-import { headXentAvailable, headXentSettings, defaultBlockCols } from './head-xent.js';
+import { defaultBlockCols } from './head-xent.js';
+import './register.js';
+import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { HEAD_XENT } from '../fast-kernels.js';
 import { HeapMatMul } from './xnn-matmul.js';
 import { wasmHeap } from './heap.js';
 
@@ -15,17 +18,18 @@ tf.env().set('IS_TEST', false);
 interface Run { loss: number; noTape: number; dh: Float32Array; dW: Float32Array }
 
 async function lossAndGrads(h: tf.Tensor2D, W: tf.Variable, tg: Int32Array, blocked: boolean, blockCols = 0, chunkRows = 0): Promise<Run> {
-  Object.assign(headXentSettings, { enabled: blocked, blockCols, chunkRows });
+  setFastPaths(blocked);
   try {
     const hv = tf.variable(h);
-    const { value, grads } = tf.variableGrads(() => headCrossEntropy(hv, [W], tg) as tf.Scalar, [hv, W]);
+    const tiling = { blockCols, chunkRows };
+    const { value, grads } = tf.variableGrads(() => headCrossEntropy(hv, [W], tg, tiling) as tf.Scalar, [hv, W]);
     const out = { loss: (await value.data())[0], dh: (await grads[hv.name].data()) as Float32Array, dW: (await grads[W.name].data()) as Float32Array, noTape: 0 };
-    const nt = headCrossEntropy(h, [W], tg);
+    const nt = headCrossEntropy(h, [W], tg, tiling);
     out.noTape = (await nt.data())[0];
     tf.dispose([value, nt, hv, ...Object.values(grads)]);
     return out;
   } finally {
-    Object.assign(headXentSettings, { enabled: true, blockCols: 0, chunkRows: 0 });
+    setFastPaths(true);
   }
 }
 
@@ -39,7 +43,7 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     await tf.ready();
-    expect(headXentAvailable()).toBe(true);
+    expect(hasFastKernel(HEAD_XENT)).toBe(true);
   });
 
   it.each([
@@ -121,14 +125,14 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
     const V = widths.reduce((a, b) => a + b, 0);
     const tg = Int32Array.from({ length: N }, (_, i) => (i % 9 === 0 ? -1 : Math.floor(rng.next() * V)));
     const run = async (blocked: boolean) => {
-      Object.assign(headXentSettings, { enabled: blocked, blockCols: 64, chunkRows: 32 });
+      setFastPaths(blocked);
       try {
-        const { value, grads } = tf.variableGrads(() => headCrossEntropy(h, Ws, tg) as tf.Scalar, Ws);
+        const { value, grads } = tf.variableGrads(() => headCrossEntropy(h, Ws, tg, { blockCols: 64, chunkRows: 32 }) as tf.Scalar, Ws);
         const out = { loss: (await value.data())[0], g: await Promise.all(Ws.map((w) => grads[w.name].data() as Promise<Float32Array>)) };
         tf.dispose([value, ...Object.values(grads)]);
         return out;
       } finally {
-        Object.assign(headXentSettings, { enabled: true, blockCols: 0, chunkRows: 0 });
+        setFastPaths(true);
       }
     };
     const n0 = tf.memory().numTensors;
@@ -143,7 +147,7 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
   });
 
   it('HeapMatMul refuses shapes that do not fit, and block widths follow the head width', () => {
-    const mm = HeapMatMul.create(wasmHeap()!.backend)!;
+    const mm = new HeapMatMul(wasmHeap()!.backend);
     const a = mm.region(0, 4, 8), b = mm.region(0, 9, 2), o = mm.region(0, 4, 2);
     expect(() => mm.matMul(a, b, o)).toThrow(/\[4, 8\] @ \[9, 2\] -> \[4, 2\]/);
     mm.releaseAll();
@@ -154,7 +158,7 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
 
   it('is not used where the backend is not wasm', async () => {
     await tf.setBackend('cpu');
-    expect(headXentAvailable()).toBe(false);
+    expect(hasFastKernel(HEAD_XENT)).toBe(false);
     await tf.setBackend('wasm');
   });
 });

@@ -5,199 +5,154 @@
 // products (logits, dh = g Wᵀ, dW = hᵀ g) run on heap regions of those blocks (xnn-matmul.ts) with no slicing.
 // Per row chunk: logits of every block, row max and sum of exp across the blocks (softmax-rows.wat), the loss, and
 // for training the gradient softmax - onehot written over the logits, then dh and dW block by block.
+//
+// Registered by wasm/register.ts; head.ts runs it through fast-kernels.ts.
 import { tf } from '../tf.js';
-import { wasmHeap } from './heap.js';
+import { HEAD_XENT, type HeadXentAttrs } from '../fast-kernels.js';
 import { gemvKernel, softmaxRowsKernel } from './kernel.js';
-import { HeapMatMul, type HeapRegion } from './xnn-matmul.js';
-
-export const HEAD_XENT = 'GlyphlmHeadXent';
-
-export interface HeadXentAttrs {
-  /** Multiplies the gradients (1 / number of valid targets). */
-  scale: number;
-  withGrad: boolean;
-  /** Vocabulary columns per block (the last block may be narrower). */
-  blockCols: number;
-  /** Rows per chunk: the logits of one chunk, [chunkRows, vocab], exist at a time. */
-  chunkRows: number;
-}
+import { runHeapKernel, type HeapKernel } from './kernel-scaffold.js';
+import type { HeapRegion } from './xnn-matmul.js';
 
 type Info = tf.TensorInfo;
-
-function kernelFunc({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
-  const { h, w, wT, targets, weights } = inputs as unknown as Record<'h' | 'w' | 'wT' | 'targets' | 'weights', Info>;
-  const { scale, withGrad, blockCols, chunkRows } = attrs as unknown as HeadXentAttrs;
-  const heap = wasmHeap(backend)!;
-  const b = heap.backend;
-  const mm = HeapMatMul.create(b)!;
-  const soft = softmaxRowsKernel(heap.memory)!;
-  const gemv = gemvKernel(heap.memory)!;
-  const [N, d] = h.shape;
-  const V = w.shape[1];
-  const Vb = Math.max(1, Math.min(blockCols, V));
-  const nb = Math.ceil(V / Vb);
-  const width = (j: number) => Math.min(Vb, V - j * Vb);
-  const R = Math.max(1, Math.min(chunkRows, N));
-  const tg = b.readSync(targets.dataId) as Int32Array;
-  const wt = b.readSync(weights.dataId) as Float32Array;
-
-  const temps: Info[] = [];
-  const alloc = (n: number) => {
-    const t = b.makeOutput([n], 'float32');
-    temps.push(t);
-    return t;
-  };
-  const outputs: Info[] = [b.makeOutput([], 'float32')];
-  try {
-    if (withGrad) outputs.push(b.makeOutput([N, d], 'float32'), b.makeOutput([d, V], 'float32'));
-    const wBlk = alloc(d * V);
-    const logits = alloc(R * V);
-    const scratch = alloc(2 * R + 4); // row max (then row factors), row sums, the constant 1
-    const dWBlk = withGrad ? alloc(d * V) : null;
-    const tmp = withGrad ? alloc(Math.max(R * d, d * Vb)) : null;
-    const hT = withGrad ? alloc(d * R) : null;
-    const at = (t: Info) => b.dataIdMap.get(t.dataId).memoryOffset;
-    // float offsets; the heap may grow inside XNNPACK (packing), so the view is re-made when its buffer changes
-    const pw = at(w) >> 2, pBlk = at(wBlk) >> 2, pL = at(logits) >> 2, pm = at(scratch) >> 2, ps = pm + R, pOne = pm + 2 * R;
-    let F = new Float32Array(heap.memory.buffer);
-    const f32 = () => (F.buffer === heap.memory.buffer ? F : (F = new Float32Array(heap.memory.buffer)));
-    const blockOff = (j: number) => d * Vb * j;
-    for (let j = 0; j < nb; j++) {
-      const wj = width(j);
-      for (let r = 0; r < d; r++) F.copyWithin(pBlk + blockOff(j) + r * wj, pw + r * V + j * Vb, pw + r * V + j * Vb + wj);
-    }
-    F[pOne] = 1;
-    const wRegs: HeapRegion[] = [];
-    const wTRegs: HeapRegion[] = [];
-    for (let j = 0; j < nb; j++) {
-      wRegs.push(mm.region(4 * (pBlk + blockOff(j)), d, width(j)));
-      if (withGrad) wTRegs.push(mm.region(at(wT) + 4 * j * Vb * d, width(j), d));
-    }
-    let lossSum = 0;
-    const xt = new Float64Array(R);
-    for (let r0 = 0; r0 < N; r0 += R) {
-      const Rc = Math.min(R, N - r0);
-      const lOff = (j: number) => pL + Rc * Vb * j; // block j of this chunk's logits, [Rc, width(j)]
-      const hReg = mm.region(at(h) + 4 * r0 * d, Rc, d);
-      for (let j = 0; j < nb; j++) {
-        const out = mm.region(4 * lOff(j), Rc, width(j));
-        mm.matMul(hReg, wRegs[j], out);
-        mm.release(out);
-      }
-      F = f32();
-      F.fill(-Infinity, pm, pm + Rc);
-      F.fill(0, ps, ps + Rc);
-      for (let j = 0; j < nb; j++) soft.row_max(4 * lOff(j), Rc, width(j), 4 * pm);
-      for (let r = 0; r < Rc; r++) {
-        const t = tg[r0 + r];
-        if (wt[r0 + r] === 0) continue;
-        const j = Math.floor(t / Vb);
-        xt[r] = F[lOff(j) + r * width(j) + (t - j * Vb)];
-      }
-      for (let j = 0; j < nb; j++) soft.row_expsum(4 * lOff(j), withGrad ? 4 * lOff(j) : 0, Rc, width(j), 4 * pm, 4 * ps);
-      for (let r = 0; r < Rc; r++) {
-        const wr = wt[r0 + r];
-        if (wr !== 0) lossSum += wr * (Math.log(F[ps + r]) + F[pm + r] - xt[r]);
-      }
-      if (!withGrad) {
-        mm.release(hReg);
-        continue;
-      }
-      // gradient of the summed loss times scale: (softmax - onehot) * w * scale, over the logits
-      for (let r = 0; r < Rc; r++) F[pm + r] = (wt[r0 + r] * scale) / F[ps + r];
-      for (let j = 0; j < nb; j++) soft.scale_rows(4 * lOff(j), Rc, width(j), 4 * pm);
-      for (let r = 0; r < Rc; r++) {
-        const wr = wt[r0 + r];
-        if (wr === 0) continue;
-        const t = tg[r0 + r];
-        const j = Math.floor(t / Vb);
-        F[lOff(j) + r * width(j) + (t - j * Vb)] -= wr * scale;
-      }
-      // dh rows of this chunk = sum over blocks of g_j @ Wᵀ_j
-      const pTmp = at(tmp!);
-      const dhOff = at(outputs[1]) + 4 * r0 * d;
-      const dhReg = mm.region(dhOff, Rc, d);
-      const tmpReg = mm.region(pTmp, Rc, d);
-      for (let j = 0; j < nb; j++) {
-        const g = mm.region(4 * lOff(j), Rc, width(j));
-        mm.matMul(g, wTRegs[j], j === 0 ? dhReg : tmpReg);
-        mm.release(g);
-        if (j > 0) gemv(4 * pOne, pTmp, Rc * d, dhOff, 1, Rc * d, 1);
-      }
-      mm.release(dhReg);
-      mm.release(tmpReg);
-      // dW blocks += hᵀ @ g_j (g_j is the packed operand: a fresh region each time, released right after)
-      F = f32();
-      const ph = at(h) >> 2, phT = at(hT!) >> 2;
-      for (let r = 0; r < Rc; r++) for (let c = 0; c < d; c++) F[phT + c * Rc + r] = F[ph + (r0 + r) * d + c];
-      const hTReg = mm.region(4 * phT, d, Rc);
-      for (let j = 0; j < nb; j++) {
-        const wj = width(j);
-        const g = mm.region(4 * lOff(j), Rc, wj);
-        const dst = 4 * ((at(dWBlk!) >> 2) + blockOff(j));
-        const out = mm.region(r0 === 0 ? dst : pTmp, d, wj);
-        mm.matMul(hTReg, g, out);
-        mm.release(g);
-        mm.release(out);
-        if (r0 > 0) gemv(4 * pOne, pTmp, d * wj, dst, 1, d * wj, 1);
-      }
-      mm.release(hTReg);
-      mm.release(hReg);
-    }
-    F = f32();
-    F[at(outputs[0]) >> 2] = lossSum;
-    if (withGrad) {
-      const pdW = at(outputs[2]) >> 2, pdB = at(dWBlk!) >> 2;
-      for (let j = 0; j < nb; j++) {
-        const wj = width(j);
-        for (let r = 0; r < d; r++) F.copyWithin(pdW + r * V + j * Vb, pdB + blockOff(j) + r * wj, pdB + blockOff(j) + (r + 1) * wj);
-      }
-    }
-    return outputs;
-  } catch (e) {
-    outputs.forEach((t) => b.disposeData(t.dataId));
-    throw e;
-  } finally {
-    mm.releaseAll();
-    temps.forEach((t) => b.disposeData(t.dataId));
-  }
-}
-
-function register(): void {
-  if (tf.getKernel(HEAD_XENT, 'wasm')) return;
-  tf.registerKernel({ kernelName: HEAD_XENT, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-}
-
-/** `enabled: false` makes the loss use the row-chunk path (tests compare the two). */
-export const headXentSettings = { enabled: true, blockCols: 0, chunkRows: 0 };
-
-/** Whether the blocked head kernel runs on the active backend (wasm with SIMD and the heap-region hooks). */
-export function headXentAvailable(): boolean {
-  if (!headXentSettings.enabled) return false;
-  const heap = wasmHeap();
-  if (!heap || !softmaxRowsKernel(heap.memory) || !gemvKernel(heap.memory) || !HeapMatMul.create(heap.backend)) return false;
-  register();
-  return true;
-}
 
 /** Columns per block: ~1 MiB of the head (d x Vb floats) per block, 256..4096 columns. */
 export function defaultBlockCols(d: number): number {
   return Math.max(256, Math.min(4096, 2 ** Math.floor(Math.log2((1 << 20) / (4 * d)))));
 }
 
-/**
- * Summed loss over rows of w (logsumexp(h W) - (h W)[target]) and, with wT given, its gradients times `scale`:
- * [loss, dh [N, d], dW [d, V]]. h [N, d], w [d, V], wT [V, d] float32; targets int32 [N]; weights float32 [N].
- */
-export function headXent(h: tf.Tensor, w: tf.Tensor, wT: tf.Tensor | null, targets: tf.Tensor, weights: tf.Tensor, scale: number): tf.Tensor[] {
-  const d = h.shape[1]!;
-  const attrs: HeadXentAttrs = {
-    scale,
-    withGrad: wT !== null,
-    blockCols: headXentSettings.blockCols || defaultBlockCols(d),
-    chunkRows: headXentSettings.chunkRows || Math.max(1, Math.floor((16 * 1024 * 1024) / w.shape[1]!)),
-  };
-  const inputs: Record<string, tf.Tensor> = { h, w, targets, weights };
-  if (wT) inputs.wT = wT;
-  return tf.engine().runKernel(HEAD_XENT, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+/** Rows per chunk: ~16 Mi floats (64 MiB) of logits at a time. */
+export function defaultChunkRows(V: number): number {
+  return Math.max(1, Math.floor((16 * 1024 * 1024) / V));
 }
+
+function kernelFunc({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
+  return runHeapKernel(backend, (k) => headXent(k, inputs, attrs as unknown as HeadXentAttrs));
+}
+
+function headXent(k: HeapKernel, inputs: tf.NamedTensorInfoMap, attrs: HeadXentAttrs): void {
+  const { h, w, wT, targets, weights } = inputs as unknown as Record<'h' | 'w' | 'wT' | 'targets' | 'weights', Info>;
+  const { scale, withGrad } = attrs;
+  const b = k.heap.backend;
+  const mm = k.mm;
+  const soft = softmaxRowsKernel(k.heap.memory)!;
+  const gemv = gemvKernel(k.heap.memory)!;
+  const [N, d] = h.shape;
+  const V = w.shape[1];
+  const Vb = Math.max(1, Math.min(attrs.blockCols || defaultBlockCols(d), V));
+  const nb = Math.ceil(V / Vb);
+  const width = (j: number) => Math.min(Vb, V - j * Vb);
+  const R = Math.max(1, Math.min(attrs.chunkRows || defaultChunkRows(V), N));
+  const tg = b.readSync(targets.dataId) as Int32Array;
+  const wt = b.readSync(weights.dataId) as Float32Array;
+
+  const alloc = (n: number) => k.temp([n]);
+  const outputs: Info[] = [k.output([])];
+  if (withGrad) outputs.push(k.output([N, d]), k.output([d, V]));
+  const wBlk = alloc(d * V);
+  const logits = alloc(R * V);
+  const scratch = alloc(2 * R + 4); // row max (then row factors), row sums, the constant 1
+  const dWBlk = withGrad ? alloc(d * V) : null;
+  const tmp = withGrad ? alloc(Math.max(R * d, d * Vb)) : null;
+  const hT = withGrad ? alloc(d * R) : null;
+  const at = k.at;
+  // float offsets; the heap may grow inside XNNPACK (packing), so the view is re-made (k.f32()) after products
+  const pw = at(w) >> 2, pBlk = at(wBlk) >> 2, pL = at(logits) >> 2, pm = at(scratch) >> 2, ps = pm + R, pOne = pm + 2 * R;
+  let F = k.f32();
+  const f32 = k.f32;
+  const blockOff = (j: number) => d * Vb * j;
+  for (let j = 0; j < nb; j++) {
+    const wj = width(j);
+    for (let r = 0; r < d; r++) F.copyWithin(pBlk + blockOff(j) + r * wj, pw + r * V + j * Vb, pw + r * V + j * Vb + wj);
+  }
+  F[pOne] = 1;
+  const wRegs: HeapRegion[] = [];
+  const wTRegs: HeapRegion[] = [];
+  for (let j = 0; j < nb; j++) {
+    wRegs.push(mm.region(4 * (pBlk + blockOff(j)), d, width(j)));
+    if (withGrad) wTRegs.push(mm.region(at(wT) + 4 * j * Vb * d, width(j), d));
+  }
+  let lossSum = 0;
+  const xt = new Float64Array(R);
+  for (let r0 = 0; r0 < N; r0 += R) {
+    const Rc = Math.min(R, N - r0);
+    const lOff = (j: number) => pL + Rc * Vb * j; // block j of this chunk's logits, [Rc, width(j)]
+    const hReg = mm.region(at(h) + 4 * r0 * d, Rc, d);
+    for (let j = 0; j < nb; j++) {
+      const out = mm.region(4 * lOff(j), Rc, width(j));
+      mm.matMul(hReg, wRegs[j], out);
+      mm.release(out);
+    }
+    F = f32();
+    F.fill(-Infinity, pm, pm + Rc);
+    F.fill(0, ps, ps + Rc);
+    for (let j = 0; j < nb; j++) soft.row_max(4 * lOff(j), Rc, width(j), 4 * pm);
+    for (let r = 0; r < Rc; r++) {
+      const t = tg[r0 + r];
+      if (wt[r0 + r] === 0) continue;
+      const j = Math.floor(t / Vb);
+      xt[r] = F[lOff(j) + r * width(j) + (t - j * Vb)];
+    }
+    for (let j = 0; j < nb; j++) soft.row_expsum(4 * lOff(j), withGrad ? 4 * lOff(j) : 0, Rc, width(j), 4 * pm, 4 * ps);
+    for (let r = 0; r < Rc; r++) {
+      const wr = wt[r0 + r];
+      if (wr !== 0) lossSum += wr * (Math.log(F[ps + r]) + F[pm + r] - xt[r]);
+    }
+    if (!withGrad) {
+      mm.release(hReg);
+      continue;
+    }
+    // gradient of the summed loss times scale: (softmax - onehot) * w * scale, over the logits
+    for (let r = 0; r < Rc; r++) F[pm + r] = (wt[r0 + r] * scale) / F[ps + r];
+    for (let j = 0; j < nb; j++) soft.scale_rows(4 * lOff(j), Rc, width(j), 4 * pm);
+    for (let r = 0; r < Rc; r++) {
+      const wr = wt[r0 + r];
+      if (wr === 0) continue;
+      const t = tg[r0 + r];
+      const j = Math.floor(t / Vb);
+      F[lOff(j) + r * width(j) + (t - j * Vb)] -= wr * scale;
+    }
+    // dh rows of this chunk = sum over blocks of g_j @ Wᵀ_j
+    const pTmp = at(tmp!);
+    const dhOff = at(outputs[1]) + 4 * r0 * d;
+    const dhReg = mm.region(dhOff, Rc, d);
+    const tmpReg = mm.region(pTmp, Rc, d);
+    for (let j = 0; j < nb; j++) {
+      const g = mm.region(4 * lOff(j), Rc, width(j));
+      mm.matMul(g, wTRegs[j], j === 0 ? dhReg : tmpReg);
+      mm.release(g);
+      if (j > 0) gemv(4 * pOne, pTmp, Rc * d, dhOff, 1, Rc * d, 1);
+    }
+    mm.release(dhReg);
+    mm.release(tmpReg);
+    // dW blocks += hᵀ @ g_j (g_j is the packed operand: a fresh region each time, released right after)
+    F = f32();
+    const ph = at(h) >> 2, phT = at(hT!) >> 2;
+    for (let r = 0; r < Rc; r++) for (let c = 0; c < d; c++) F[phT + c * Rc + r] = F[ph + (r0 + r) * d + c];
+    const hTReg = mm.region(4 * phT, d, Rc);
+    for (let j = 0; j < nb; j++) {
+      const wj = width(j);
+      const g = mm.region(4 * lOff(j), Rc, wj);
+      const dst = 4 * ((at(dWBlk!) >> 2) + blockOff(j));
+      const out = mm.region(r0 === 0 ? dst : pTmp, d, wj);
+      mm.matMul(hTReg, g, out);
+      mm.release(g);
+      mm.release(out);
+      if (r0 > 0) gemv(4 * pOne, pTmp, d * wj, dst, 1, d * wj, 1);
+    }
+    mm.release(hTReg);
+    mm.release(hReg);
+  }
+  F = f32();
+  F[at(outputs[0]) >> 2] = lossSum;
+  if (withGrad) {
+    const pdW = at(outputs[2]) >> 2, pdB = at(dWBlk!) >> 2;
+    for (let j = 0; j < nb; j++) {
+      const wj = width(j);
+      for (let r = 0; r < d; r++) F.copyWithin(pdW + r * V + j * Vb, pdB + blockOff(j) + r * wj, pdB + blockOff(j) + (r + 1) * wj);
+    }
+  }
+}
+
+export const headXentKernelConfigs: tf.KernelConfig[] = [
+  { kernelName: HEAD_XENT, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc },
+];

@@ -1,20 +1,30 @@
-// Access to tfjs-backend-wasm's heap: the WebAssembly.Memory of the active wasm backend and the byte offset of a
-// tensor in it, which the hand-written kernels (kernel.ts) compute on in place.
+// Every private internal of tfjs-backend-wasm 4.22 this package relies on, in one place (heap.test.ts fails loudly
+// when a tfjs upgrade changes one; until then the fast paths stay off rather than guess):
+//   backend.wasm.asm.memory (or .wasmMemory)   the heap, a WebAssembly.Memory (unshared in the single-threaded build)
+//   backend.dataIdMap.has(id) / .get(id).memoryOffset   where a tensor's bytes sit in the heap (ask has() first:
+//                                                get() of a missing id tries to move data from another backend)
+//   backend.makeOutput / disposeData / readSync / typedArrayFromHeap   allocating, freeing and reading tensors
+//   backend.dataIdNextNumber, backend.wasm.tfjs.registerTensor(id, size, byteOffset) / .disposeData(id)
+//                                                registering a heap region as a tensor without copying (xnn-matmul.ts)
+//   backend.wasm.cwrap('BatchMatMul', ...)      the backend's own XNNPACK matMul, called on such regions
 import { tf } from '../tf.js';
 
 interface WasmModule {
   asm?: { memory?: unknown };
   wasmMemory?: unknown;
+  cwrap(name: string, ret: null, args: string[]): (...a: unknown[]) => void;
+  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here. */
 export interface WasmBackendLike {
   wasm: WasmModule;
-  // tfjs DataStorage: get() of an id it lacks tries to move the data from another backend, so ask has() first
   dataIdMap: { has(id: object): boolean; get(id: object): { memoryOffset: number } };
+  dataIdNextNumber: number;
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
   disposeData(id: object): void;
   readSync(id: object): ArrayLike<number>;
+  typedArrayFromHeap(t: tf.TensorInfo): ArrayLike<number>;
 }
 
 export interface WasmHeap {
@@ -22,16 +32,34 @@ export interface WasmHeap {
   backend: WasmBackendLike;
 }
 
-/** The backend and heap when `backend` (default: the active one) is a single-threaded tfjs-backend-wasm, else null. */
+/** The internals (listed above) that `backend` lacks; [] for tfjs-backend-wasm 4.22's single-threaded build. */
+export function missingWasmInternals(backend: unknown): string[] {
+  const b = (backend ?? {}) as Partial<WasmBackendLike> & Record<string, unknown>;
+  const w = (b.wasm ?? {}) as Partial<WasmModule>;
+  const missing: string[] = [];
+  const mem = w.asm?.memory ?? w.wasmMemory;
+  if (!(mem instanceof WebAssembly.Memory)) missing.push('wasm.asm.memory (a WebAssembly.Memory)');
+  else if (typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer) missing.push('an unshared heap (this is the threaded build)');
+  if (typeof b.dataIdMap?.has !== 'function' || typeof b.dataIdMap?.get !== 'function') missing.push('dataIdMap.has/get');
+  if (typeof b.dataIdNextNumber !== 'number') missing.push('dataIdNextNumber');
+  for (const m of ['makeOutput', 'disposeData', 'readSync', 'typedArrayFromHeap'] as const) if (typeof b[m] !== 'function') missing.push(m);
+  if (typeof w.cwrap !== 'function') missing.push('wasm.cwrap');
+  if (typeof w.tfjs?.registerTensor !== 'function' || typeof w.tfjs?.disposeData !== 'function') missing.push('wasm.tfjs.registerTensor/disposeData');
+  return missing;
+}
+
+/** The backend and heap when `backend` (default: the active one) is tfjs-backend-wasm 4.22 single-threaded, else null. */
 export function wasmHeap(backend?: unknown): WasmHeap | null {
   if (backend === undefined) {
     if (tf.getBackend() !== 'wasm') return null;
     backend = tf.backend();
   }
-  const b = backend as Partial<WasmBackendLike>;
-  const mem = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory;
-  if (!(mem instanceof WebAssembly.Memory) || !b.dataIdMap) return null;
-  // the threaded build shares its memory; the kernels are compiled for an unshared one
-  if (typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer) return null;
-  return { memory: mem, backend: b as WasmBackendLike };
+  if (missingWasmInternals(backend).length > 0) return null;
+  const b = backend as WasmBackendLike;
+  return { memory: (b.wasm.asm?.memory ?? b.wasm.wasmMemory) as WebAssembly.Memory, backend: b };
+}
+
+/** Byte offset in the heap of tensor `t`'s data. */
+export function heapOffset(heap: WasmHeap, t: tf.TensorInfo): number {
+  return heap.backend.dataIdMap.get(t.dataId).memoryOffset;
 }

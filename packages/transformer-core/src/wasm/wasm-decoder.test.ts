@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend, createModel, presets, type GPT, type ModelConfig } from '../index.js';
 import { Rng } from '../rng.js';
-import { disposePart, headRows, inferStep } from '../infer.js';
+import { headRows, inferStep } from '../infer.js';
+import { disposePart } from '../kv-cache.js';
 import { decodeStep, disposeDecode, toDecodePart, type DecodePart } from '../decode.js';
 import { WasmDecoder } from './wasm-decoder.js';
 

@@ -5,11 +5,11 @@
 // scratch vectors and logits live in one arena tensor in the same heap. Same math and layouts as decode.ts.
 import { tf } from '../tf.js';
 import type { ModelWeights } from '../model-weights.js';
-import type { KVPart } from '../infer.js';
-import { gemvKernel, geluKernel, type Gemv } from './kernel.js';
+import type { KVPart } from '../kv-cache.js';
+import { gemvKernel, geluKernel, type Gemv, type GeluKernels } from './kernel.js';
 import { wasmHeap, type WasmBackendLike } from './heap.js';
-
-const GELU_C = Math.sqrt(2 / Math.PI);
+import { rotaryTables, rotateHalfInto } from '../rotary.js';
+import { layerNormRow } from '../layer-norm.js';
 
 export class WasmDecoder {
   private readonly arena: tf.Tensor;
@@ -34,18 +34,19 @@ export class WasmDecoder {
   /** A decoder for `model` on the active wasm backend, or null where the fast path does not apply. */
   static create(model: ModelWeights): WasmDecoder | null {
     const r = WasmDecoder.resolve(model);
-    return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv) : null;
+    return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv, r.gelu) : null;
   }
 
-  private static resolve(model: ModelWeights): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv } | null {
+  private static resolve(model: ModelWeights): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv; gelu: GeluKernels } | null {
     const heap = wasmHeap();
     if (!heap) return null;
     const gemv = gemvKernel(heap.memory);
-    if (!gemv) return null;
+    const gelu = geluKernel(heap.memory);
+    if (!gemv || !gelu) return null;
     const tensors = [...model.embedding.parts, ...model.head.parts, ...model.layers.flatMap((L) => [L.qkv, L.proj, L.fc, L.mlpProj])];
     if (tensors.some((t) => t.dtype !== 'float32' || !heap.backend.dataIdMap.has(t.dataId))) return null;
     if (model.headDim % 2 !== 0) return null;
-    return { ...heap, gemv };
+    return { ...heap, gemv, gelu };
   }
 
   private constructor(
@@ -53,6 +54,7 @@ export class WasmDecoder {
     private readonly memory: WebAssembly.Memory,
     private readonly backend: WasmBackendLike,
     private readonly gemv: Gemv,
+    private readonly gelu: GeluKernels,
   ) {
     const c = model.config;
     const d = c.dModel;
@@ -160,22 +162,9 @@ export class WasmDecoder {
     const g = this.gemv;
     const B = 4; // bytes per float
     this.embed(token);
-    // rotary for this position, q's rows pre-scaled by 1/sqrt(hd) as in decode.ts
-    const cs = new Float32Array(half);
-    const sn = new Float32Array(half);
-    for (let i = 0; i < half; i++) {
-      const invFreq = Math.fround(1 / Math.pow(c.ropeBase, Math.fround((2 * i) / hd)));
-      const f = Math.fround(pos * invFreq);
-      cs[i] = Math.cos(f);
-      sn[i] = Math.sin(f);
-    }
+    // rotary for this position; q's cos and sin pre-scaled by 1/sqrt(hd) as in decode.ts
+    const { cos, sin } = rotaryTables(hd, pos, 1, c.ropeBase);
     const scale = 1 / Math.sqrt(hd);
-    const qc = new Float32Array(half);
-    const qs = new Float32Array(half);
-    for (let i = 0; i < half; i++) {
-      qc[i] = cs[i] * scale;
-      qs[i] = sn[i] * scale;
-    }
     const { xI, hI, qkvI, oI, sI, ffI } = this;
     for (let l = 0; l < c.nLayer; l++) {
       const Lw = m.layers[l];
@@ -186,14 +175,8 @@ export class WasmDecoder {
         const q = qkvI + h * hd;
         const k = qkvI + d + h * hd;
         const v = qkvI + 2 * d + h * hd;
-        for (let i = 0; i < half; i++) {
-          const qa = F[q + i], qb = F[q + i + half];
-          F[q + i] = qa * qc[i] - qb * qs[i];
-          F[q + i + half] = qb * qc[i] + qa * qs[i];
-          const ka = F[k + i], kb = F[k + i + half];
-          F[k + i] = ka * cs[i] - kb * sn[i];
-          F[k + i + half] = kb * cs[i] + ka * sn[i];
-        }
+        rotateHalfInto(F, q, q, half, cos, 0, sin, 0, 1, scale);
+        rotateHalfInto(F, k, k, half, cos, 0, sin, 0, 1, 1);
         const kDst = this.kT + (l * H + h) * hd * Tb;
         for (let i = 0; i < hd; i++) F[kDst + i * Tb + pos] = F[k + i];
         const vDst = this.vv + (l * H + h) * Tb * hd;
@@ -216,15 +199,7 @@ export class WasmDecoder {
       g(oI * B, this.offset(Lw.proj), d, xI * B, d, d, 1); // x += o @ Wproj
       this.layerNorm(xI, hI, d);
       g(hI * B, this.offset(Lw.fc), 4 * d, ffI * B, d, 4 * d, 0);
-      const gk = geluKernel(this.memory); // the same SIMD GELU as training (gelu.wat), in place
-      if (gk) gk.gelu(ffI * B, ffI * B, 4 * d);
-      else {
-        const F2 = this.heap();
-        for (let i = ffI, e = ffI + 4 * d; i < e; i++) {
-          const u = F2[i];
-          F2[i] = 0.5 * u * (1 + Math.tanh(GELU_C * (u + 0.044715 * u * u * u)));
-        }
-      }
+      this.gelu.gelu(ffI * B, ffI * B, 4 * d); // the same SIMD GELU as training (gelu.wat), in place
       g(ffI * B, this.offset(Lw.mlpProj), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
     }
     this.len = pos + 1;
@@ -257,18 +232,9 @@ export class WasmDecoder {
     return this.heap().slice(this.logitsI, this.logitsI + m.config.vocabSize);
   }
 
-  /** dst = (src - mean) / sqrt(var + 1e-5), over n floats (heap indices). */
+  /** Final-style layer norm (layer-norm.ts) of n floats at heap index src into dst. */
   private layerNorm(src: number, dst: number, n: number): void {
     const F = this.heap();
-    let s = 0;
-    for (let i = 0; i < n; i++) s += F[src + i];
-    const mean = s / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      const t = F[src + i] - mean;
-      v += t * t;
-    }
-    const inv = 1 / Math.sqrt(v / n + 1e-5);
-    for (let i = 0; i < n; i++) F[dst + i] = (F[src + i] - mean) * inv;
+    layerNormRow(F, src, F, dst, n);
   }
 }

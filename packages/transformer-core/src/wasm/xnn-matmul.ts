@@ -1,19 +1,9 @@
 // Matrix products on regions of tfjs-backend-wasm's heap through the backend's own XNNPACK BatchMatMul: a region
-// (a contiguous [rows, cols] piece of a larger tensor) is registered with the backend's C++ side under a fresh
+// (a contiguous [rows, cols] piece of a larger tensor) is registered with the backend's C++ side (internals: heap.ts) under a fresh
 // tensor id, without allocating or copying, and released again without freeing the memory. XNNPACK caches the
 // packed right operand per id, so a region used as `b` keeps its packing until it is released: release it (or use a
 // new id) whenever its contents change.
 import type { WasmBackendLike } from './heap.js';
-
-interface WasmModuleWithTfjs {
-  cwrap(name: string, ret: null, args: string[]): (...a: unknown[]) => void;
-  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
-}
-
-interface BackendInternals extends WasmBackendLike {
-  dataIdNextNumber: number;
-  wasm: WasmBackendLike['wasm'] & WasmModuleWithTfjs;
-}
 
 /** A registered heap region. */
 export interface HeapRegion {
@@ -25,21 +15,14 @@ export interface HeapRegion {
 }
 
 export class HeapMatMul {
-  private readonly b: BackendInternals;
+  private readonly b: WasmBackendLike;
   private readonly call: (...a: unknown[]) => void;
   private readonly live = new Set<number>();
 
-  private constructor(b: BackendInternals) {
+  /** For a backend that wasmHeap() accepted (it has every internal used here). */
+  constructor(b: WasmBackendLike) {
     this.b = b;
     this.call = b.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
-  }
-
-  /** For a single-threaded tfjs-backend-wasm 4.x backend, else null. */
-  static create(backend: WasmBackendLike): HeapMatMul | null {
-    const b = backend as Partial<BackendInternals>;
-    const w = b.wasm as Partial<WasmModuleWithTfjs> | undefined;
-    if (typeof b.dataIdNextNumber !== 'number' || typeof w?.cwrap !== 'function' || typeof w.tfjs?.registerTensor !== 'function' || typeof w.tfjs.disposeData !== 'function') return null;
-    return new HeapMatMul(b as BackendInternals);
   }
 
   /** Registers [rows, cols] float32 at byte `offset` (memory the caller keeps alive). */

@@ -1,0 +1,70 @@
+// The custom tfjs kernels a backend may implement as fast paths, by name, with their attributes and the calls that
+// run them: the contract between the ops (ops.ts, head.ts), which never import an implementation, and a backend's
+// kernel list (wasm: wasm/register.ts). Ops run one only where fast-paths.ts says the active backend has it.
+import { tf } from './tf.js';
+
+/** y = gelu_tanh(x), float32, any shape. */
+export const GELU = 'GlyphlmGelu';
+/** dx = dy * gelu_tanh'(x). */
+export const GELU_GRAD = 'GlyphlmGeluGrad';
+/** Causal self-attention of a training forward from qkv [N, 3d], rotary included: [out, saved, probs]. */
+export const ATTENTION = 'GlyphlmAttention';
+/** Its gradient: dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
+export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
+/** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
+export const HEAD_XENT = 'GlyphlmHeadXent';
+
+export interface AttentionAttrs {
+  batch: number;
+  heads: number;
+}
+
+export interface HeadXentAttrs {
+  /** Multiplies the gradients (1 / number of valid targets). */
+  scale: number;
+  withGrad: boolean;
+  /** Vocabulary columns per block (the last block may be narrower); 0: the kernel's choice. */
+  blockCols: number;
+  /** Rows per chunk: the logits of one chunk, [chunkRows, vocab], exist at a time; 0: the kernel's choice. */
+  chunkRows: number;
+}
+
+/** The vocabulary tiling of HEAD_XENT (tests pick small ones); 0 or absent: the kernel's choice. */
+export interface HeadXentTiling {
+  blockCols?: number;
+  chunkRows?: number;
+}
+
+const run = (name: string, inputs: Record<string, tf.Tensor>, attrs?: object) =>
+  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap);
+
+/** gelu_tanh(x), float32. */
+export function runGelu(x: tf.Tensor): tf.Tensor {
+  return run(GELU, { x }) as tf.Tensor;
+}
+
+/** dy * gelu_tanh'(x), float32, same shapes. */
+export function runGeluGrad(x: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return run(GELU_GRAD, { x, dy }) as tf.Tensor;
+}
+
+/** [out [N, d], saved, probs] for qkv [N, 3d] of `batch` sequences; cos, sin [T, hd/2] (any shape of that size). */
+export function runAttention(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor[] {
+  return run(ATTENTION, { qkv, cos, sin }, attrs) as tf.Tensor[];
+}
+
+/** dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
+export function runAttentionGrad(dy: tf.Tensor, saved: tf.Tensor, probs: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor {
+  return run(ATTENTION_GRAD, { dy, saved, probs, cos, sin }, attrs) as tf.Tensor;
+}
+
+/**
+ * Summed loss over rows of w (logsumexp(h W) - (h W)[target]) and, with wT given, its gradients times `scale`:
+ * [loss, dh [N, d], dW [d, V]]. h [N, d], w [d, V], wT [V, d] float32; targets int32 [N]; weights float32 [N].
+ */
+export function runHeadXent(h: tf.Tensor, w: tf.Tensor, wT: tf.Tensor | null, targets: tf.Tensor, weights: tf.Tensor, scale: number, tiling: HeadXentTiling = {}): tf.Tensor[] {
+  const attrs: HeadXentAttrs = { scale, withGrad: wT !== null, blockCols: tiling.blockCols ?? 0, chunkRows: tiling.chunkRows ?? 0 };
+  const inputs: Record<string, tf.Tensor> = { h, w, targets, weights };
+  if (wT) inputs.wT = wT;
+  return run(HEAD_XENT, inputs, attrs) as tf.Tensor[];
+}

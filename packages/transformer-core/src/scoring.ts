@@ -1,0 +1,212 @@
+// Batched continuation scoring (the MMLU / lm-eval "loglikelihood" request) for one model or the members of a fused
+// model. Requests are sorted so that shared prefixes sit together; each batch computes the prefix common to its rows
+// once (a batch-1 KV cache per model, extended or cut back from the previous batch's prefix) and runs only the
+// right-padded suffixes as a batch. Right padding needs no mask: under the causal mask no real token attends to a
+// pad that follows it. The caller says how the models' residual rows become logits (one head, or a fusion of heads).
+import { tf } from './tf.js';
+import type { ModelWeights } from './model-weights.js';
+import { checkIds, InputError } from './input.js';
+import { inferStep } from './infer.js';
+import { disposePart, mergeParts, slicePart, type KVPart } from './kv-cache.js';
+
+export interface LogprobRequest {
+  context: ArrayLike<number>;
+  continuation: ArrayLike<number>;
+}
+
+export interface LogprobResult {
+  /** Sum of the continuation's token log-probabilities (natural log). */
+  sum: number;
+  /** Log-probability of each continuation token. */
+  tokens: number[];
+  /** True if greedy decoding from the context would produce exactly the continuation. */
+  isGreedy: boolean;
+}
+
+export interface LogprobOptions {
+  /** Requests per forward batch (default 16). */
+  batchSize?: number;
+  /** Upper bound on batch rows x padded suffix length (default 16384). */
+  maxBatchTokens?: number;
+  /** Reuse common prefixes through a KV cache (default true). false = every request computed from position 0. */
+  prefixCache?: boolean;
+}
+
+/** Logits [rows.length, vocab] at `rows` of the models' residual streams xs (one per model, same order). */
+export type RowLogits = (xs: readonly tf.Tensor[], rows: number[]) => tf.Tensor2D;
+
+interface Request { i: number; ctxLen: number; cont: Int32Array; input: Int32Array }
+
+function lcp(a: Int32Array, b: Int32Array, max: number): number {
+  const n = Math.min(a.length, b.length, max);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+function compareSeq(a: Int32Array, b: Int32Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** Checks every request (before any tensor work); `blockSizeName` says whose blockSize an error refers to. */
+function checkRequests(requests: LogprobRequest[], vocabSize: number, blockSize: number, blockSizeName: string): Request[] {
+  if (!Array.isArray(requests)) throw new InputError('logprobs: requests must be an array');
+  return requests.map((r, i) => {
+    if (!r || typeof r !== 'object') throw new InputError(`logprobs request ${i}: not an object`);
+    const ctx = checkIds(r.context, vocabSize, `logprobs request ${i} context`);
+    const cont = checkIds(r.continuation, vocabSize, `logprobs request ${i} continuation`);
+    if (ctx.length === 0) throw new InputError(`logprobs request ${i}: context is empty (at least one token is needed)`);
+    if (cont.length === 0) throw new InputError(`logprobs request ${i}: continuation is empty`);
+    const input = new Int32Array(ctx.length + cont.length - 1);
+    input.set(ctx);
+    input.set(cont.subarray(0, cont.length - 1), ctx.length);
+    if (input.length > blockSize) {
+      throw new InputError(`logprobs request ${i}: context ${ctx.length} + continuation ${cont.length} - 1 = ${input.length} tokens exceed ${blockSizeName} ${blockSize}`);
+    }
+    return { i, ctxLen: ctx.length, cont, input };
+  });
+}
+
+/**
+ * Scores `requests` on `models` (one model, or a fused model's members); `rowLogits` turns their residual rows into
+ * the logits to score. `blockSizeName` names the limit in errors ("blockSize", "the fused model's blockSize").
+ */
+export async function scoreContinuations(
+  models: readonly ModelWeights[], rowLogits: RowLogits, vocabSize: number, blockSize: number, blockSizeName: string,
+  requests: LogprobRequest[], opts: LogprobOptions,
+): Promise<LogprobResult[]> {
+  const batchSize = opts.batchSize ?? 16;
+  const maxBatchTokens = opts.maxBatchTokens ?? 16384;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`logprobs: batchSize must be a positive integer, got ${batchSize}`);
+  const usePrefix = opts.prefixCache ?? true;
+  const reqs = checkRequests(requests, vocabSize, blockSize, blockSizeName);
+  const order = reqs.map((_, i) => i).sort((a, b) => compareSeq(reqs[a].input, reqs[b].input) || a - b);
+  const results: LogprobResult[] = new Array(reqs.length);
+  // the prefix held in every model's cache (the ids are shared, the keys and values are each model's)
+  let cachedIds: Int32Array | null = null;
+  const cached: Array<KVPart | null> = models.map(() => null);
+  try {
+    let k = 0;
+    while (k < order.length) {
+      // a batch of consecutive (sorted) requests
+      const batch = [reqs[order[k]]];
+      let maxLen = batch[0].input.length;
+      k++;
+      while (k < order.length && batch.length < batchSize) {
+        const r = reqs[order[k]];
+        const ml = Math.max(maxLen, r.input.length);
+        if (ml * (batch.length + 1) > maxBatchTokens) break;
+        batch.push(r);
+        maxLen = ml;
+        k++;
+      }
+      let P = 0;
+      if (usePrefix) {
+        P = Math.min(...batch.map((r) => r.ctxLen - 1));
+        P = Math.min(P, lcp(batch[0].input, batch[batch.length - 1].input, P));
+      }
+      if (P > 0) {
+        const prefix = batch[0].input.subarray(0, P);
+        const keep = cachedIds ? lcp(cachedIds, prefix, P) : 0;
+        if (!(cachedIds && keep === cachedIds.length && keep === P)) {
+          const had = cachedIds?.length ?? 0;
+          cachedIds = null; // until every model holds the new prefix
+          models.forEach((m, i) => { cached[i] = extendPrefix(m, cached[i], had, keep, prefix); });
+          cachedIds = prefix.slice();
+        }
+      }
+      await scoreBatch(models, rowLogits, vocabSize, batch, P, P > 0 ? cached : models.map(() => null), results);
+    }
+  } finally {
+    cached.forEach((p) => disposePart(p));
+  }
+  return results;
+}
+
+/** Runs one batch's right-padded suffixes (after each model's `shared` prefix) and writes its results. */
+async function scoreBatch(
+  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, batch: Request[], P: number,
+  shared: ReadonlyArray<KVPart | null>, results: LogprobResult[],
+): Promise<void> {
+  const B = batch.length;
+  const Ls = Math.max(...batch.map((r) => r.input.length - P));
+  const ids = new Int32Array(B * Ls);
+  const rows: number[] = [];
+  const targets: number[] = [];
+  batch.forEach((r, b) => {
+    ids.set(r.input.subarray(P), b * Ls);
+    for (let j = 0; j < r.cont.length; j++) {
+      rows.push(b * Ls + (r.ctxLen - 1 + j - P));
+      targets.push(r.cont[j]);
+    }
+  });
+  const xs: tf.Tensor[] = [];
+  try {
+    for (let i = 0; i < models.length; i++) {
+      const step = inferStep(models[i], ids, B, Ls, shared[i], null);
+      disposePart(step.own);
+      xs.push(step.x);
+    }
+    const M = rows.length;
+    const lp = new Float32Array(M);
+    const am = new Int32Array(M);
+    // ~32 Mi logits per chunk across the models
+    const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / models.length));
+    for (let m0 = 0; m0 < M; m0 += chunk) {
+      const m1 = Math.min(M, m0 + chunk);
+      const [lpT, amT] = tf.tidy(() => {
+        const logits = rowLogits(xs, rows.slice(m0, m1));
+        const lse = tf.logSumExp(logits, 1);
+        const flat = new Int32Array(m1 - m0);
+        for (let m = m0; m < m1; m++) flat[m - m0] = (m - m0) * V + targets[m];
+        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
+        return [tf.sub(picked, lse), tf.argMax(logits, 1)];
+      });
+      try {
+        const [a, b2] = await Promise.all([lpT.data(), amT.data()]);
+        lp.set(a as Float32Array, m0);
+        am.set(b2 as Int32Array, m0);
+      } finally {
+        lpT.dispose();
+        amT.dispose();
+      }
+    }
+    let m = 0;
+    for (const r of batch) {
+      const tokens: number[] = [];
+      let greedy = true;
+      let sum = 0;
+      for (let j = 0; j < r.cont.length; j++, m++) {
+        tokens.push(lp[m]);
+        sum += lp[m];
+        if (am[m] !== r.cont[j]) greedy = false;
+      }
+      results[r.i] = { sum, tokens, isGreedy: greedy };
+    }
+  } finally {
+    xs.forEach((x) => x.dispose());
+  }
+}
+
+/**
+ * One model's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
+ * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part.
+ */
+function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array): KVPart {
+  const P = prefix.length;
+  const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
+  let next: KVPart;
+  if (keep < P) {
+    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null);
+    r.x.dispose();
+    next = base ? mergeParts(base, r.own) : r.own;
+    if (base) disposePart(r.own);
+  } else {
+    next = base!;
+  }
+  if (base && base !== next && base !== old) disposePart(base);
+  if (old && old !== next) disposePart(old);
+  return next;
+}

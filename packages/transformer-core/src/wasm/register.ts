@@ -1,0 +1,46 @@
+// Everything this package adds to the wasm backend, from one explicit list (as tfjs-backend-wasm's own
+// register_all_kernels.ts): index.ts imports this module, which registers the kernels with tfjs once and tells
+// fast-paths.ts what wasm can run instead of the plain tfjs path. This file's imports answer "what runs on wasm":
+//
+//   unsorted-segment-sum.ts  UnsortedSegmentSum: the gather gradient (a trainable table); wasm lacks it, not a fast path
+//   gelu.ts                  GELU and its gradient, for ops.ts gelu: training forward, prefill, scoring, tfjs decode
+//   attention.ts             causal self-attention and its gradient, for ops.ts selfAttention: the training forward
+//                            (not with dropout, which the kernel lacks: the plain tfjs attention runs then)
+//   head-xent.ts             output head + cross-entropy + gradients, for head.ts headCrossEntropy: model.loss
+//   wasm-decoder.ts          the batch-1 decoder, for stepper.ts: every token generate() produces after the prompt
+//
+// So `generate` on wasm runs infer.ts (the prompt's prefill: tfjs ops, with the GELU kernel), then WasmDecoder once per
+// new token (gemv.wat products on the model's weights in place, layer-norm.ts / rotary.ts math, gelu.wat), then
+// sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
+// The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
+import { tf } from '../tf.js';
+import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, HEAD_XENT } from '../fast-kernels.js';
+import { registerFastPaths } from '../fast-paths.js';
+import { wasmHeap } from './heap.js';
+import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { geluKernelConfigs } from './gelu.js';
+import { attentionKernelConfigs } from './attention.js';
+import { headXentKernelConfigs } from './head-xent.js';
+import { WasmDecoder } from './wasm-decoder.js';
+
+const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...headXentKernelConfigs];
+
+/** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
+function usable(): boolean {
+  const heap = wasmHeap();
+  return !!heap && !!gemvKernel(heap.memory) && !!softmaxRowsKernel(heap.memory) && !!geluKernel(heap.memory);
+}
+
+/** Registers the list above (once; later calls do nothing). */
+export function registerWasmKernels(): void {
+  for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
+  registerFastPaths({
+    backend: 'wasm',
+    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, HEAD_XENT],
+    usable,
+    decoder: (model) => WasmDecoder.create(model),
+  });
+}
+
+registerWasmKernels();
