@@ -3,11 +3,14 @@
 import { join } from 'node:path';
 import type { CliIO } from '../cli/program.js';
 import { readReport, writeReportFiles } from '../report/write.js';
+import { readSpecialistsReport, writeSpecialistsReportFiles } from '../report/specialists-write.js';
 
 export async function reportCommand(runs: string[], io: CliIO): Promise<void> {
-  const loaded = runs.map((r) => readReport(r)); // every folder checked before anything is written
-  for (const { report, dir } of loaded) {
-    await writeReportFiles(dir, report);
-    io.stdout(`${join(dir, 'report.html')}\n`);
+  // every folder checked before anything is written; a specialists run (its own schema) renders with its renderers
+  const loaded = runs.map((r) => readSpecialistsReport(r) ?? { ...readReport(r), specialists: false as const });
+  for (const l of loaded) {
+    if ('specialists' in l) await writeReportFiles(l.dir, l.report);
+    else await writeSpecialistsReportFiles(l.dir, l.report);
+    io.stdout(`${join(l.dir, 'report.html')}\n`);
   }
 }

@@ -59,7 +59,7 @@ export const SPECIALISTS_PRESETS: Record<SpecialistsPresetName, SpecialistsPrese
     name: 'specialists',
     summary: 'two script specialists (Latin vs Cyrillic UDHR, 4 x 256 over the frozen 256-component glyph table) and their logit-average fusion; about 10 minutes on 2 cores',
     model: { nEmbed: 256, dModel: 256, nLayer: 4, nHead: 4, blockSize: 128, dropout: 0 },
-    train: { steps: 150, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 8, weightDecay: 0.1, gradClip: 1, evalEvery: 30, evalBatches: 4, checkpointEvery: 50 },
+    train: { steps: 120, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 24, evalBatches: 4, checkpointEvery: 40 },
     seed: 1,
     workers: 2,
     corpora: [LATIN, CYRILLIC],

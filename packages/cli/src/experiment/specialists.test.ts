@@ -1,8 +1,9 @@
 // `glyphlm experiment --preset specialists-tiny` end to end (a real child process of dist/bin.js): report.json holds
-// both validation sets for each specialist and the fusion with t-based CIs recomputed here from the stored window
+// both validation sets (and their union) for each specialist and the fusion with t-based CIs recomputed here from the stored window
 // losses, paired differences equal to the window-by-window differences, MMLU with CIs and paired comparisons; the
 // two specialists share one vocabulary and the unchanged frozen table; the fused folder `glyphlm eval` reads
-// reproduces the report's MMLU result item by item; flags the preset does not use are refused.
+// reproduces the report's MMLU result item by item; `glyphlm report` re-renders it; flags the preset does not use
+// are refused.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,9 @@ describe('glyphlm experiment --preset specialists-tiny', () => {
         expect(v.ci95![0]).toBeCloseTo(s.ci95![0], 12);
         expect(v.ci95![1]).toBeCloseTo(s.ci95![1], 12);
       }
+      const both = m.valLoss.both;
+      expect(both.windows).toEqual([...m.valLoss.latin.windows, ...m.valLoss.cyrillic.windows]);
+      expect(both.mean).toBeCloseTo(summarize(both.windows).mean, 12);
       expect(m.mmlu.n).toBe(6);
       expect(m.mmlu.ci95[0]).toBeLessThanOrEqual(m.mmlu.micro);
       expect(m.mmlu.ci95[1]).toBeGreaterThanOrEqual(m.mmlu.micro);
@@ -56,7 +60,7 @@ describe('glyphlm experiment --preset specialists-tiny', () => {
   });
 
   it('pairs the differences window by window and MMLU item by item', () => {
-    expect(report.comparisons.valLoss).toHaveLength(6);
+    expect(report.comparisons.valLoss.map((c) => c.valSet)).toEqual(['latin', 'latin', 'latin', 'cyrillic', 'cyrillic', 'cyrillic', 'both', 'both', 'both']);
     for (const c of report.comparisons.valLoss) {
       const wa = report.models.find((m) => m.key === c.a)!.valLoss[c.valSet].windows;
       const wb = report.models.find((m) => m.key === c.b)!.valLoss[c.valSet].windows;
@@ -70,7 +74,7 @@ describe('glyphlm experiment --preset specialists-tiny', () => {
       expect(c.diff).toBeCloseTo(c.accA - c.accB, 12);
       expect(c.ci95[0]).toBeLessThanOrEqual(c.ci95[1]);
     }
-    expect(report.verdict).toHaveLength(3);
+    expect(report.verdict).toHaveLength(4);
   });
 
   it('trains both specialists over one vocabulary and the unchanged frozen table; the fusion is their even logit average', () => {
@@ -91,6 +95,15 @@ describe('glyphlm experiment --preset specialists-tiny', () => {
     const stored = JSON.parse(readFileSync(join(RUN, 'eval', 'fused-harness.json'), 'utf8')) as EvalResult;
     expect(again.items.map((i) => [i.subject, i.index, i.pred])).toEqual(stored.items.map((i) => [i.subject, i.index, i.pred]));
     expect(again.accuracy.micro).toBe(report.models[2].mmlu.micro);
+  });
+
+  it('glyphlm report re-renders the same report.html and report.md from report.json', async () => {
+    const before = ['report.html', 'report.md'].map((f) => readFileSync(join(RUN, f), 'utf8'));
+    rmSync(join(RUN, 'report.html'));
+    const r = await runGlyphlm(['report', RUN]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${join(RUN, 'report.html')}\n`);
+    expect(['report.html', 'report.md'].map((f) => readFileSync(join(RUN, f), 'utf8'))).toEqual(before);
   });
 
   it('refuses an existing run without --resume, and flags the preset does not use (one line, exit 2)', async () => {

@@ -18,7 +18,8 @@ import { UsageError } from '../cli/errors.js';
 import { writeAtomic } from '../cli/files.js';
 import { createProgress } from '../cli/progress.js';
 import { SPECIALISTS_SCHEMA, type SpecialistsModelReport, type SpecialistsReport } from '../report/specialists-types.js';
-import { renderSpecialistsHtml, renderSpecialistsMarkdown, specialistsVerdict } from '../report/specialists-render.js';
+import { specialistsVerdict } from '../report/specialists-render.js';
+import { writeSpecialistsReportFiles } from '../report/specialists-write.js';
 import type { HistoryPoint } from '../report/types.js';
 import type { ExperimentIO, ExperimentOutcome } from './experiment.js';
 import type { ExperimentFlags } from './options.js';
@@ -30,6 +31,8 @@ import {
 } from './specialists-presets.js';
 
 const STATE_FILE = 'specialists.json';
+/** Key of the validation set made of both scripts' windows. */
+export const BOTH = 'both';
 
 interface StateFile {
   schema: 'glyphlm.specialists.state/1';
@@ -188,9 +191,7 @@ export async function runSpecialists(flags: ExperimentFlags, io: ExperimentIO, c
   const report = buildReport(p, name, outDir, prep, trained, evals, {
     command: st.command, backend, timing: st.timing, resumed, fusedWeights: fusedInfo.weights, fusedTable: fusedInfo.table, startTable,
   });
-  await writeAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 1));
-  await writeAtomic(join(outDir, 'report.md'), renderSpecialistsMarkdown(report));
-  await writeAtomic(join(outDir, 'report.html'), renderSpecialistsHtml(report));
+  await writeSpecialistsReportFiles(outDir, report);
   io.out(`${join(outDir, 'report.html')}\n`);
   for (const v of report.verdict) io.out(`- ${v}\n`);
   return { status: 'done', outDir };
@@ -202,10 +203,13 @@ interface ReportContext {
 
 function buildReport(p: SpecialistsPreset, name: string, outDir: string, prep: PreparedSpecialists, trained: TrainedSpecialist[], evals: Map<string, Evaluated>, ctx: ReportContext): SpecialistsReport {
   const keys = prep.specialists.map((s) => s.corpus.key);
+  // 'both': every window of both validation sets (the text a fused model is meant for)
+  for (const e of evals.values()) e.windows[BOTH] = keys.flatMap((k) => e.windows[k]);
+  const sets = [...keys, BOTH];
   const modelReport = (key: string, kind: 'specialist' | 'fusion', path: string, t: TrainedSpecialist | null, label: string): SpecialistsModelReport => {
     const e = evals.get(key)!;
     const valLoss: SpecialistsModelReport['valLoss'] = {};
-    for (const k of keys) { const s = summarize(e.windows[k], `${key} loss on ${k} windows`); valLoss[k] = { mean: s.mean, ci95: s.ci95, n: s.n, sd: s.sd, windows: e.windows[k] }; }
+    for (const k of sets) { const s = summarize(e.windows[k], `${key} loss on ${k} windows`); valLoss[k] = { mean: s.mean, ci95: s.ci95, n: s.n, sd: s.sd, windows: e.windows[k] }; }
     const a = e.mmlu.accuracy;
     return {
       key, label, kind, trainedOn: kind === 'specialist' ? [key] : [], path: relative(outDir, path),
@@ -220,7 +224,7 @@ function buildReport(p: SpecialistsPreset, name: string, outDir: string, prep: P
   ];
   const pairs: Array<[string, string]> = [['fused', keys[0]], ['fused', keys[1]], [keys[0], keys[1]]];
   const byWindow = (key: string, set: string) => new Map(evals.get(key)!.windows[set].map((l, i) => [i, l]));
-  const valLoss = keys.flatMap((set) => pairs.map(([a, b]) => {
+  const valLoss = sets.flatMap((set) => pairs.map(([a, b]) => {
     const d = pairedDifference(a, byWindow(a, set), b, byWindow(b, set));
     return { valSet: set, a, b, diff: { mean: d.mean, ci95: d.ci95, n: d.n, sd: d.sd } };
   }));
@@ -246,7 +250,7 @@ function buildReport(p: SpecialistsPreset, name: string, outDir: string, prep: P
       fusion: { average: p.average, weights: ctx.fusedWeights, members: keys, tableFingerprint: ctx.fusedTable },
       glyph: { recipe: GLYPH_RECIPE, components: p.model.nEmbed, tableRows: prep.glyph.rows, tableHash: tableHash(prep.glyph.data), frozenTablesUnchanged: ctx.fusedTable === ctx.startTable },
       mmlu: { source: prep.mmlu.source, split: p.mmlu.split, protocol: 'harness', shots: p.mmlu.harnessShots, subjects: subjects.length, itemsPerSubject: p.mmlu.limitPerSubject, items: selectItems(prep.mmlu, p.mmlu.split, subjects, p.mmlu.limitPerSubject).length },
-      statistics: 'validation loss: mean next-token loss of each fixed window (blockSize + 1 tokens, non-overlapping, from the start of the script\'s val documents without the instruction mix), the same windows for every model; CI = t-based 95 % over windows, paired differences by window (@glyphlm/trainer summarize / pairedDifference). One training seed: the CIs cover the choice of text, not of seed. MMLU: mmlu-eval\'s 95 % CI per model, paired bootstrap CI and McNemar p over items (compareModels).',
+      statistics: 'validation loss: mean next-token loss of each fixed window (blockSize + 1 tokens, non-overlapping, from the start of the script\'s val documents without the instruction mix), the same windows for every model; "both" = all windows of both scripts; CI = t-based 95 % over windows (adjacent windows of one document are not independent, so these CIs are on the narrow side), paired differences by window (@glyphlm/trainer summarize / pairedDifference). One training seed: the CIs cover the choice of text, not of seed. MMLU: mmlu-eval\'s 95 % CI per model, paired bootstrap CI and McNemar p over items (compareModels).',
       machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model?.trim() ?? 'unknown', node: process.versions.node, platform: `${process.platform}-${process.arch}`, memoryGiB: Math.round(totalmem() / 2 ** 30), backend: ctx.backend, workers: p.workers },
       timing: { totalSeconds: ctx.timing.wallSeconds, prepareSeconds: ctx.timing.prepareSeconds, trainSeconds: ctx.timing.trainSeconds, evalSeconds: ctx.timing.evalSeconds, resumed: ctx.resumed },
     },

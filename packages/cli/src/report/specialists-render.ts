@@ -7,7 +7,9 @@ import { markdownTable } from './markdown.js';
 import { ciText, f3, int, pct, type Table } from './tables.js';
 
 const label = (r: SpecialistsReport, key: string): string => r.models.find((m) => m.key === key)?.label ?? key;
-const corpusName = (r: SpecialistsReport, key: string): string => r.setup.corpora.find((c) => c.key === key)?.name ?? key;
+const corpusName = (r: SpecialistsReport, key: string): string => r.setup.corpora.find((c) => c.key === key)?.name ?? (key === 'both' ? 'both scripts (every window)' : key);
+/** The validation sets of a report: each corpus, then 'both' when present. */
+const valSets = (r: SpecialistsReport): string[] => [...r.setup.corpora.map((c) => c.key), ...('both' in (r.models[0]?.valLoss ?? {}) ? ['both'] : [])];
 const signed = (x: number, f: (v: number) => string): string => (x >= 0 ? `+${f(x)}` : f(x));
 
 export function specialistsTables(r: SpecialistsReport): Table[] {
@@ -26,7 +28,7 @@ export function specialistsTables(r: SpecialistsReport): Table[] {
       ['time', `${s.timing.totalSeconds.toFixed(0)} s (prepare ${s.timing.prepareSeconds.toFixed(0)} s, training ${s.timing.trainSeconds.toFixed(0)} s, evaluation ${s.timing.evalSeconds.toFixed(0)} s)${s.timing.resumed ? ', resumed' : ''}`],
     ],
   };
-  const keys = s.corpora.map((c) => c.key);
+  const keys = valSets(r);
   const val: Table = {
     title: 'Validation loss per script (nats/token, mean over windows, 95 % CI)',
     header: ['model', ...keys.map((k) => corpusName(r, k))],
@@ -44,14 +46,14 @@ export function specialistsTables(r: SpecialistsReport): Table[] {
   };
   const mp: Table = {
     title: 'Paired MMLU differences (same items; paired bootstrap CI, McNemar p)',
-    header: ['a', 'b', 'a', 'b', 'a − b [95 % CI]', 'McNemar p'],
+    header: ['a', 'b', 'accuracy a', 'accuracy b', 'a − b [95 % CI]', 'McNemar p'],
     rows: r.comparisons.mmlu.map((c) => [label(r, c.a), label(r, c.b), pct(c.accA), pct(c.accB), `${signed(100 * c.diff, (v) => v.toFixed(1))} pp [${(100 * c.ci95[0]).toFixed(1)}, ${(100 * c.ci95[1]).toFixed(1)}]`, c.mcnemarP.toFixed(3)]),
   };
   return [setup, val, paired, mmlu, mp];
 }
 
 export function specialistsCharts(r: SpecialistsReport): Record<string, string> {
-  const keys = r.setup.corpora.map((c) => c.key);
+  const keys = valSets(r);
   const charts: Record<string, string> = {};
   charts.valLoss = barChartSvg(keys.map((k) => ({ group: corpusName(r, k), values: r.models.map((m) => ({ bar: m.label, value: m.valLoss[k].mean, ci95: m.valLoss[k].ci95 })) })), {
     title: 'Validation loss per script (95 % CI over windows)', yLabel: 'nats/token',
@@ -119,6 +121,13 @@ export function specialistsVerdict(r: Omit<SpecialistsReport, 'verdict'>): strin
     const dOwn = r.comparisons.valLoss.find((x) => x.valSet === c.key && x.a === fused.key && x.b === own.key)!;
     const dOther = r.comparisons.valLoss.find((x) => x.valSet === c.key && x.a === fused.key && x.b === other.key)!;
     out.push(`${c.name} validation text: fusion ${f3(fused.valLoss[c.key].mean)} vs its specialist ${f3(own.valLoss[c.key].mean)} (fusion − specialist ${signed(dOwn.diff.mean, f3)} nats, 95 % CI ${dOwn.diff.ci95 ? `[${f3(dOwn.diff.ci95[0])}, ${f3(dOwn.diff.ci95[1])}]` : 'none'}, ${res(dOwn.diff.ci95)}) and the other specialist ${f3(other.valLoss[c.key].mean)} (${signed(dOther.diff.mean, f3)}, ${res(dOther.diff.ci95)}).`);
+  }
+  if (r.models.every((m) => 'both' in m.valLoss)) {
+    const fused = r.models.find((m) => m.kind === 'fusion')!;
+    const specs = r.models.filter((m) => m.kind === 'specialist');
+    const best = specs.reduce((a, b) => (a.valLoss.both.mean <= b.valLoss.both.mean ? a : b));
+    const d = r.comparisons.valLoss.find((x) => x.valSet === 'both' && x.a === fused.key && x.b === best.key);
+    if (d) out.push(`Both scripts together (${fused.valLoss.both.n} windows): fusion ${f3(fused.valLoss.both.mean)}, ${specs.map((m) => `${m.label} ${f3(m.valLoss.both.mean)}`).join(', ')}; fusion − the better specialist ${signed(d.diff.mean, f3)} nats, 95 % CI ${d.diff.ci95 ? `[${f3(d.diff.ci95[0])}, ${f3(d.diff.ci95[1])}]` : 'none'} (${res(d.diff.ci95)}).`);
   }
   const acc = r.models.map((m) => `${m.label} ${pct(m.mmlu.micro)}`).join(', ');
   const best = r.comparisons.mmlu.filter((c) => c.a === 'fused');

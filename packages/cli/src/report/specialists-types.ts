@@ -16,7 +16,7 @@ export interface SpecialistsModelReport {
   tokensSeen: number;
   trainSeconds: number;
   history: HistoryPoint[];
-  /** Per validation set (corpus key): mean window loss with a t-based 95 % CI over windows, and every window's loss. */
+  /** Per validation set (corpus key, and 'both' = every window of both): mean window loss with a t-based 95 % CI over windows, and every window's loss. */
   valLoss: Record<string, Interval & { windows: number[] }>;
   /** MMLU, harness protocol: accuracy with its 95 % CI (mmlu-eval), invalid-format rate, chance, items. */
   mmlu: { micro: number; ci95: [number, number]; n: number; invalidRate: number; chance: number; file: string };
@@ -24,7 +24,7 @@ export interface SpecialistsModelReport {
 }
 
 export interface SpecialistsValComparison {
-  /** Validation set (corpus key). */
+  /** Validation set (corpus key, or 'both'). */
   valSet: string;
   a: string;
   b: string;
