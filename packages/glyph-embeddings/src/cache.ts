@@ -2,7 +2,7 @@
 // injectable byte store (Node: files via ./node's fileCacheStore; browsers: IndexedDB or anything with get/put).
 // Every entry is framed with a magic, its length and a SHA-256 checksum, so a partly written or corrupt entry is
 // never read back (it is treated as a miss).
-import { sha256Hex } from './font/sfnt.js';
+import { sha256Hex } from './sha256.js';
 
 /** A byte store. `get` returns undefined for a miss. Implementations should write atomically (temp + rename). */
 export interface CacheStore {

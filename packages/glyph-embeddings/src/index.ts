@@ -1,9 +1,11 @@
 // @glyphlm/glyph-embeddings: fonts -> glyph rasters -> (PCA, L2) -> frozen embedding matrices.
-// Browser-safe entry point; Node-only helpers (file cache, font files, worker threads) live in `./node`.
+// Browser-safe entry point; Node-only helpers (file cache, font files, worker threads) live in `./node`, the tools
+// for seeing a matrix (glyph sheets, 2-D maps, SVG/PNG writers) in `./viz`.
 export * from './types.js';
 export { GlyphEmbeddingsError } from './errors.js';
 export { GlyphFont, loadFont, type GlyphBox, type LoadFontOptions } from './font/font.js';
-export { sniffFontFormat, woffToSfnt, sha256Hex, type FontFormat } from './font/sfnt.js';
+export { sniffFontFormat, woffToSfnt, type FontFormat } from './font/sfnt.js';
+export { sha256Hex } from './sha256.js';
 export { defaultFont, DEFAULT_FONT_SPECIFIER, type DefaultFontOptions } from './font/default.js';
 export { Rasterizer, rasterizePath, fontTransform, IDENTITY, type Transform } from './raster/rasterize.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearest, cosineRows } from './nearest.js';
-import { seededRng } from '../ablations/rng.js';
+import { seededRng } from './ablations/rng.js';
 
 describe('nearest', () => {
   it('finds the known cluster mates first on a matrix with planted structure', () => {

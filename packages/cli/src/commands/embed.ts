@@ -1,6 +1,7 @@
 // `glyphlm embed`: tokenizer + recipe + font -> the frozen embedding matrix as safetensors (tensor `embeddings`,
 // metadata `glyphlm`), and optionally a glyph sheet PNG and a 2-D map SVG of the tokens of a sample text.
-import { glyphSheet, map2d, map2dSvg, toSafetensors } from '@glyphlm/glyph-embeddings';
+import { toSafetensors } from '@glyphlm/glyph-embeddings';
+import { glyphSheet, map2d, map2dSvg } from '@glyphlm/glyph-embeddings/viz';
 import type { CliIO } from '../cli/program.js';
 import { buildMatrix, resolveFont } from '../cli/embeddings.js';
 import { writeAtomic } from '../cli/files.js';

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { glyphSheet, map2d } from '@glyphlm/glyph-embeddings';
+import { glyphSheet, map2d } from '@glyphlm/glyph-embeddings/viz';
 import { parameterCount, useBackend } from '@glyphlm/transformer-core';
 import { tableHash } from '@glyphlm/trainer';
 import { UsageError } from '../cli/errors.js';

@@ -2,7 +2,7 @@
 // offline in any browser. Charts: validation and training loss curves, final loss with CIs, loss by token
 // frequency, per-script held-out loss, MMLU accuracy per protocol with CI whiskers and the chance line, the
 // invalid-format rate, and a 2-D map of the frozen table.
-import { map2dSvg } from '@glyphlm/glyph-embeddings';
+import { map2dSvg } from '@glyphlm/glyph-embeddings/viz';
 import type { ExperimentReport } from './types.js';
 import { barChartSvg, COLORS, esc, lineChartSvg, type Series } from './svg.js';
 import {

@@ -33,7 +33,7 @@ describe('detExp / detLog', () => {
 describe('engine-independence goldens (the browser test asserts the same digests)', () => {
   it('seeded Gaussian codes and detExp/detLog values hash to the golden digests', async () => {
     const { randomFloatCodes } = await import('./codes.js');
-    const { sha256Hex } = await import('../font/sfnt.js');
+    const { sha256Hex } = await import('../sha256.js');
     const g = randomFloatCodes(500, 16, 3).data;
     const xs = new Float64Array(4000).map((_, i) => detExp((i - 2000) / 7.3) + detLog(i + 0.5));
     expect(await sha256Hex(new Uint8Array(g.buffer))).toBe(GAUSS_GOLDEN);

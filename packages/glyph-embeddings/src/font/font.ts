@@ -3,7 +3,8 @@
 import * as hb from 'harfbuzzjs';
 import { GlyphEmbeddingsError } from '../errors.js';
 import { PATH_CLOSE, PATH_CUBIC, PATH_LINE, PATH_MOVE, PATH_QUAD, type PathCommands } from '../types.js';
-import { readSfntDirectory, sha256Hex, sniffFontFormat, woffToSfnt, type FontFormat } from './sfnt.js';
+import { sha256Hex } from '../sha256.js';
+import { readSfntDirectory, sniffFontFormat, woffToSfnt, type FontFormat } from './sfnt.js';
 
 /** Ink box of a glyph in font units, y up (xMin <= xMax, yMin <= yMax); all 0 for an empty glyph. */
 export interface GlyphBox { xMin: number; yMin: number; xMax: number; yMax: number }

@@ -138,11 +138,3 @@ export async function woffToSfnt(bytes: Uint8Array, source: string): Promise<Uin
   });
   return out;
 }
-
-/** SHA-256 hex digest (Web Crypto; Node >= 20 and browsers). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  let s = '';
-  for (const b of d) s += b.toString(16).padStart(2, '0');
-  return s;
-}

@@ -5,7 +5,7 @@
 import { bvv241 } from '@glyphlm/unicode-tokenizer';
 import { buildEmbeddings } from '../build.js';
 import type { GlyphFont } from '../font/font.js';
-import { sha256Hex } from '../font/sfnt.js';
+import { sha256Hex } from '../sha256.js';
 import { renderToken } from '../render.js';
 import { stringListTokenizer } from '../viz/words.js';
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadFont } from '../font/font.js';
+import { sha256Hex } from '../sha256.js';
+import { decodePng } from '../../test/png.js';
 import { PARITY_GOLDEN, shapedDigest } from './parity-digest.js';
 
 const req = createRequire(import.meta.url);
@@ -13,11 +15,14 @@ describe.skipIf(!dejavu)('shaped pipeline digest (Node side of the browser parit
     const uf = await loadFont(readFileSync(req.resolve('@fontsource/unifontex/files/unifontex-latin-400-normal.woff')), { source: 'unifontex.woff' });
     const dv = await loadFont(readFileSync(dejavu!), { source: 'DejaVuSans.ttf' });
     const d = await shapedDigest([dv, uf]);
-    console.log('parity digests', JSON.stringify(d));
+    const { sheetPng, ...digests } = d;
+    console.log('parity digests', JSON.stringify(digests));
     expect(d.tokens).toBe(1200);
     expect(d.missingTokens).toBe(5); // unassigned U+0380, U+0381, U+03A2
     expect(d.renderDigest, 'render digest moved: update PARITY_GOLDEN in parity-digest.ts if intended').toBe(PARITY_GOLDEN.render);
     expect(d.matrixDigest, 'matrix digest moved (rendering or PCA changed): update PARITY_GOLDEN if intended').toBe(PARITY_GOLDEN.matrix);
-    expect(d.sheetDigest).toBe(PARITY_GOLDEN.sheet);
+    const sheet = await decodePng(sheetPng);
+    expect([sheet.width, sheet.height]).toEqual(PARITY_GOLDEN.sheetSize);
+    expect(await sha256Hex(sheet.data), 'glyph sheet pixels moved').toBe(PARITY_GOLDEN.sheet);
   });
 });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import woffUrl from '@fontsource/unifontex/files/unifontex-latin-400-normal.woff?url';
 import dejavuUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
 import { loadFont } from '../font/font.js';
+import { sha256Hex } from '../sha256.js';
+import { decodePng } from '../../test/png.js';
 import { PARITY_GOLDEN, shapedDigest } from './parity-digest.js';
 import { shapeText } from './shape.js';
 import { encodePng } from '../viz/png.js';
@@ -30,11 +32,14 @@ describe('shaped pipeline in chromium', () => {
     expect([...s.glyphs].sort((a, b) => a.cluster - b.cluster).map((g) => g.gid)).toEqual([0xfee3, 0xfeae, 0xfea3, 0xfe92, 0xfe8e].map((cp) => dv.glyphId(cp)));
     const t0 = performance.now();
     const d = await shapedDigest([dv, uf]);
-    console.log(`browser: 1200 tokens rendered + buildEmbeddings in ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(d));
+    const { sheetPng, ...digests } = d;
+    console.log(`browser: 1200 tokens rendered + buildEmbeddings in ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(digests));
     expect(d.tokens).toBe(1200);
     expect(d.renderDigest).toBe(PARITY_GOLDEN.render);
     expect(d.matrixDigest).toBe(PARITY_GOLDEN.matrix);
-    expect(d.sheetDigest).toBe(PARITY_GOLDEN.sheet);
+    const sheet = await decodePng(sheetPng);
+    expect([sheet.width, sheet.height]).toEqual(PARITY_GOLDEN.sheetSize);
+    expect(await sha256Hex(sheet.data)).toBe(PARITY_GOLDEN.sheet);
   });
 
   it.each([
@@ -53,7 +58,6 @@ describe('shaped pipeline in chromium', () => {
   it('seeded Gaussian codes and detExp/detLog are bit-identical to Node', async () => {
     const { randomFloatCodes } = await import('../ablations/codes.js');
     const { detExp, detLog } = await import('../ablations/detmath.js');
-    const { sha256Hex } = await import('../font/sfnt.js');
     const g = randomFloatCodes(500, 16, 3).data;
     const xs = new Float64Array(4000).map((_, i) => detExp((i - 2000) / 7.3) + detLog(i + 0.5));
     expect(await sha256Hex(new Uint8Array(g.buffer))).toBe(GAUSS_GOLDEN);

@@ -1,6 +1,6 @@
 // Shared by map2d.test.ts (Node) and the browser test: a fixed 60 x 24 matrix, its PCA / t-SNE / UMAP maps,
 // and the SHA-256 of the float64 coordinates, so both platforms can assert the same digests.
-import { sha256Hex } from '../font/sfnt.js';
+import { sha256Hex } from '../sha256.js';
 import { map2d, type Map2dMethod } from './map2d.js';
 import { seededRng } from '../ablations/rng.js';
 

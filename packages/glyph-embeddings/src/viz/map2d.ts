@@ -3,7 +3,7 @@
 // generator). All deterministic per seed. Rows are L2-normalised first (cosine geometry), as in the paper's analysis.
 import { seededRng } from '../ablations/rng.js';
 import { tsne } from './tsne.js';
-import type { DenseRows } from './nearest.js';
+import type { DenseRows } from '../nearest.js';
 
 export type Map2dMethod = 'pca' | 'umap' | 'tsne';
 

@@ -48,14 +48,14 @@ function randomImage(seed: number, w: number, h: number, ch: 1 | 2 | 3 | 4, kind
 }
 
 describe('zlibDeflate', () => {
-  it('round-trips through node:zlib on many seeded inputs, both levels', () => {
+  it('round-trips through node:zlib on many seeded inputs, levels 0, 1, 6 and 9', () => {
     const r = seededRng(11);
     for (let t = 0; t < 60; t++) {
       const n = t < 5 ? t : r.below(70_000);
       const alphabet = 1 + r.below(t % 3 === 0 ? 256 : 4);
       const d = new Uint8Array(n);
       for (let i = 0; i < n; i++) d[i] = r.float() < 0.3 && i > 300 ? d[i - 1 - r.below(300)] : r.below(alphabet);
-      for (const level of [0, 1] as const) expect(Buffer.from(inflateSync(zlibDeflate(d, level))).equals(Buffer.from(d))).toBe(true);
+      for (const level of [0, 1, 6, 9] as const) expect(Buffer.from(inflateSync(zlibDeflate(d, level))).equals(Buffer.from(d))).toBe(true);
     }
   });
   it('compresses repetitive data and never grows past stored size', () => {
@@ -63,6 +63,9 @@ describe('zlibDeflate', () => {
     expect(zlibDeflate(zeros).length).toBeLessThan(1000);
     const noise = randomImage(1, 300, 300, 1, 'noise').data;
     expect(zlibDeflate(noise).length).toBeLessThanOrEqual(zlibDeflate(noise, 0).length);
+  });
+  it('rejects a level outside 0..9, naming it', () => {
+    expect(() => zlibDeflate(new Uint8Array(4), 10 as never)).toThrow(/level must be an integer 0..9, got 10/);
   });
   it('adler32 and crc32 match node:zlib on known values', () => {
     const abc = new TextEncoder().encode('abc');

@@ -1,6 +1,7 @@
-// A pure-TS PNG encoder (8-bit grey, grey+alpha, RGB or RGBA; adaptive per-row filters; zlib via deflate.ts).
-// No Node built-ins, so it runs in browsers; the same pixels always give the same bytes.
-import { zlibDeflate } from './deflate.js';
+// A PNG encoder (8-bit grey, grey+alpha, RGB or RGBA; adaptive per-row filters; zlib by fflate via deflate.ts).
+// No Node built-ins, so it runs in browsers; the same pixels always give the same bytes. CRC-32 (the chunk
+// checksum) is written out here because fflate does not export its own.
+import { zlibDeflate, type DeflateLevel } from './deflate.js';
 
 /** Pixels for encodePng: `channels` 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA), row-major, 8 bits each. */
 export interface RasterImage {
@@ -68,8 +69,8 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Encodes an image as PNG bytes. `level` 0 writes stored (uncompressed) deflate blocks. */
-export function encodePng(img: RasterImage, opts: { level?: 0 | 1 } = {}): Uint8Array {
+/** Encodes an image as PNG bytes. `level` (deflate, default 1 = fastest): 0 writes stored (uncompressed) blocks, 9 the smallest file. */
+export function encodePng(img: RasterImage, opts: { level?: DeflateLevel } = {}): Uint8Array {
   const { width, height, channels, data } = img;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 2 ** 31 - 1 || height > 2 ** 31 - 1)
     throw new RangeError(`encodePng: bad size ${width}x${height}`);

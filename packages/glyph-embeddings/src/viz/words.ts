@@ -1,7 +1,7 @@
 // The 40-word, 7-group English set for the paper's 2-D map analysis (reference-impl.md §5 says "40 English words
 // in 7 groups" without listing them; this is our own list with the same shape), and a tiny tokenizer over any
 // list of strings so a word set can go through buildEmbeddings / glyphSheet like a vocabulary.
-import { sha256Hex } from '../font/sfnt.js';
+import { sha256Hex } from '../sha256.js';
 import type { TokenizerLike } from '../types.js';
 
 export const MAP_WORD_GROUPS: Readonly<Record<string, readonly string[]>> = {

@@ -4,7 +4,7 @@
 // palette. `@glyphlm/trainer/node`'s lossCurvePng rasterises the same SVG.
 import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3-scale';
 import { line } from 'd3-shape';
-import { PALETTE, xmlEscape } from '@glyphlm/glyph-embeddings';
+import { PALETTE, xmlEscape } from '@glyphlm/glyph-embeddings/viz';
 
 /** The fields of a history entry a curve reads (train()'s HistoryEntry has them). */
 export interface CurvePoint {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright';
-import { PALETTE } from '@glyphlm/glyph-embeddings';
+import { PALETTE } from '@glyphlm/glyph-embeddings/viz';
 import { lossCurveSvg, type CurvePoint } from '../experiments/loss-curve-svg.js';
 import { lossCurvePng, writeLossCurve } from './experiments-png.js';
 
