@@ -64,3 +64,15 @@ export class MergeTable {
   rankAt(slot: number): number { return this.entries[slot + 2]; }
   mergedAt(slot: number): number { return this.entries[slot + 3]; }
 }
+
+/** Slot of the pair (a, b) in a table's entries, or -1: MergeTable.find as a plain function for the hot loops. */
+export function findPair(e: Int32Array, mask: number, a: number, b: number): number {
+  let h = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0) & mask;
+  for (;;) {
+    const s = h << 2;
+    const l = e[s];
+    if (l === -1) return -1;
+    if (l === a && e[s + 1] === b) return s;
+    h = (h + 1) & mask;
+  }
+}

@@ -8,7 +8,7 @@
 //      its left or right neighbour, whichever pair has the lower rank, until neither merges.
 // Each merge removes one symbol, so the work is O(n) plus the ordering of step 1: a selection scan for short
 // words (the usual case: no sort, no allocation), a key sort or a counting sort for long ones.
-import type { MergeTable } from './merge-table.js';
+import { findPair as find, type MergeTable } from './merge-table.js';
 
 /** Words up to this length take the initial pairs by repeated minimum search instead of a sort. */
 const SELECT_MAX = 24;
@@ -17,18 +17,6 @@ const NO_PAIR = 0x7fffffff;
 let prevBuf = new Int32Array(64), nextBuf = new Int32Array(64), singleBuf = new Uint8Array(64);
 let posBuf = new Int32Array(64), rankBuf = new Int32Array(64), orderBuf = new Int32Array(64), keyBuf = new Float64Array(0);
 let countBuf = new Int32Array(0);
-
-/** Slot of the pair (a, b) in the table's entries, or -1 (MergeTable.find, written out for the hot loops). */
-function find(e: Int32Array, mask: number, a: number, b: number): number {
-  let h = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0) & mask;
-  for (;;) {
-    const s = h << 2;
-    const l = e[s];
-    if (l === -1) return -1;
-    if (l === a && e[s + 1] === b) return s;
-    h = (h + 1) & mask;
-  }
-}
 
 /** Merges ids[0..n) in place; returns the new length. `rankCount` bounds the ranks (the merge list's length). */
 export function mergeWordLinear(table: MergeTable, ids: Int32Array, n: number, rankCount: number): number {

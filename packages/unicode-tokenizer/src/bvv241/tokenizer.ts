@@ -2,7 +2,7 @@
 // tokenizer.json (BPE over the whole text, no pre-tokenizer, specials matched verbatim, one <unk> per unknown
 // code point), with a word cache and boundary splitting that keep encoding linear, and an optional lossless mode.
 import type { Tokenizer } from '../types.js';
-import { MergeTable } from '../bpe/merge-table.js';
+import { MergeTable, findPair } from '../bpe/merge-table.js';
 import { mergeWord } from '../bpe/merge-word.js';
 import { isLengthOrdered, mergeWordLinear } from '../bpe/merge-word-linear.js';
 import { badId, checkIds, checkText, unitsToString } from '../ids.js';
@@ -317,10 +317,42 @@ export class Bvv241Tokenizer implements Tokenizer {
   private encodeWord(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
     if (len === 1) { out[k] = this.s.charId[text.charCodeAt(from)]; return k + 1; }
+    if (len <= 3 && this.s.lengthOrdered) return this.encodeShortWord(text, from, len, out, k);
     if (len > LINEAR_FROM) return this.encodeLongWord(text, from, to, out, k);
     const hit = this.cache.get(text, from, to, hash, out, k);
     if (hit >= 0) return hit;
     return this.mergeInto(text, from, to, hash, out, k);
+  }
+
+  /**
+   * Two or three units, merged directly (cheaper than a cache lookup). With length-ordered merges this is what
+   * mergeWordLinear does: the lower-ranked of the two initial pairs (ties: the left one) merges, then the new
+   * token merges with the remaining unit if that pair merges.
+   */
+  private encodeShortWord(text: string, from: number, len: number, out: Uint32Array, k: number): number {
+    const { charId, table } = this.s;
+    const e = table.entries, mask = table.mask;
+    const a = charId[text.charCodeAt(from)], b = charId[text.charCodeAt(from + 1)];
+    const ab = findPair(e, mask, a, b);
+    if (len === 2) {
+      if (ab >= 0) { out[k] = e[ab + 3]; return k + 1; }
+      out[k] = a; out[k + 1] = b; return k + 2;
+    }
+    const c = charId[text.charCodeAt(from + 2)];
+    const bc = findPair(e, mask, b, c);
+    if (ab >= 0 && (bc < 0 || e[ab + 2] <= e[bc + 2])) {
+      const m = e[ab + 3];
+      const abc = findPair(e, mask, m, c);
+      if (abc >= 0) { out[k] = e[abc + 3]; return k + 1; }
+      out[k] = m; out[k + 1] = c; return k + 2;
+    }
+    if (bc >= 0) {
+      const m = e[bc + 3];
+      const abc = findPair(e, mask, a, m);
+      if (abc >= 0) { out[k] = e[abc + 3]; return k + 1; }
+      out[k] = a; out[k + 1] = m; return k + 2;
+    }
+    out[k] = a; out[k + 1] = b; out[k + 2] = c; return k + 3;
   }
 
   /**
