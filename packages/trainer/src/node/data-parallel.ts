@@ -4,7 +4,6 @@
 // fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
@@ -15,7 +14,7 @@ import { assembleCorpus } from '../data/assemble.js';
 import { encodeExample, type EncodedExample } from '../data/sft.js';
 import { DATA_WORKER_SOURCE } from './data-worker-source.js';
 import { nodeHashParts } from './data-shards.js';
-import { expandGlobs } from './data-files.js';
+import { expandGlobsWithSizes } from './data-files.js';
 
 export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
   /**
@@ -27,7 +26,7 @@ export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
   batchChars?: number;
 }
 
-type TokenizerSpec = { kind: 'bvv241'; variant: string; lossless: boolean } | { kind: 'hf'; json: string }
+type TokenizerSpec = { kind: 'bvv241'; variant: string; lossless: boolean; tables?: unknown } | { kind: 'hf'; json: string }
   | { kind: 'compact'; base: TokenizerSpec; baseFingerprint: string; fullIds: number[]; fallback: number };
 
 /**
@@ -35,12 +34,18 @@ type TokenizerSpec = { kind: 'bvv241'; variant: string; lossless: boolean } | { 
  * tokenizer.json (a tokenizer without one, whose toHuggingFaceJSON throws, is tokenized on the calling thread).
  */
 function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
-  const t = tokenizer as Tokenizer & { variant?: string; lossless?: boolean; compact?: { base: Tokenizer; fullIds: Uint32Array; fallback: number } };
+  const t = tokenizer as Tokenizer & {
+    variant?: string; lossless?: boolean; encodingTables?: () => unknown;
+    compact?: { base: Tokenizer; fullIds: Uint32Array; fallback: number };
+  };
   if (t.compact) {
     const { base, fullIds, fallback } = t.compact;
     return { kind: 'compact', base: tokenizerSpec(base), baseFingerprint: base.fingerprint, fullIds: Array.from(fullIds), fallback: fullIds.indexOf(fallback) };
   }
-  if (tokenizer.name.startsWith('bvv241-') && typeof t.variant === 'string') return { kind: 'bvv241', variant: t.variant, lossless: t.lossless === true };
+  if (tokenizer.name.startsWith('bvv241-') && typeof t.variant === 'string') {
+    // this thread's encoding tables go along (copied by structured clone), so the worker need not build them
+    return { kind: 'bvv241', variant: t.variant, lossless: t.lossless === true, tables: t.encodingTables?.() };
+  }
   return { kind: 'hf', json: tokenizer.toHuggingFaceJSON() };
 }
 
@@ -234,8 +239,7 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
   const workers = checkWorkers(opts.workers);
   const set = startWorkers(tokenizer, workers); // they start while the files are listed
   try {
-    const files = await expandGlobs(patterns, { cwd: opts.cwd });
-    const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size)));
+    const { files, sizes } = await expandGlobsWithSizes(patterns, { cwd: opts.cwd });
     const batchBytes = opts.batchChars ?? 1 << 18;
     const batches: Batch[] = [];
     let cur: string[] = [];

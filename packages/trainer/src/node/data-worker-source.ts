@@ -1,5 +1,6 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
-// rebuilds the tokenizer from a spec (checking the fingerprint of one rebuilt from tokenizer.json), then encodes batches of texts or files into one
+// rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables; anything rebuilt from tokenizer.json
+// is checked against the caller's fingerprint), then encodes batches of texts or files into one
 // packed Uint32Array per batch plus per-document lengths, transferred back without copying.
 
 export const DATA_WORKER_SOURCE = `
@@ -18,7 +19,7 @@ const { readFileSync } = require('node:fs');
       }
       // bvv241 is fully determined by variant and mode (same module as the caller); anything rebuilt from
       // tokenizer.json is checked against the caller's fingerprint
-      if (spec.kind === 'bvv241') return m.bvv241(spec.variant, { lossless: spec.lossless });
+      if (spec.kind === 'bvv241') return m.bvv241(spec.variant, spec.tables ? { lossless: spec.lossless, tables: spec.tables } : { lossless: spec.lossless });
       const t = m.fromHuggingFace(spec.json);
       if (t.fingerprint !== fingerprint) throw new Error('the tokenizer rebuilt in a worker has fingerprint ' + t.fingerprint + ', not ' + fingerprint);
       return t;
