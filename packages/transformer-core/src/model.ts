@@ -1,5 +1,6 @@
-// The GPT of docs/architecture-and-checkpoint.md on tfjs-core: training forward (custom gradients), the loss,
-// logits, and KV-cached inference used by generate() and logprobs().
+// The GPT of docs/architecture-and-checkpoint.md on tfjs-core: weights, the training forward (hidden(): read it
+// top to bottom; its math lives in ops.ts, layer-norm.ts, rotary.ts, heads.ts and head.ts), the loss and logits.
+// generate() and logprobs() delegate to generate.ts and logprobs.ts, which take the ModelWeights this class implements.
 import { tf } from './tf.js';
 import { resolveConfig, tensorShapes, type ModelConfig, type ResolvedConfig } from './config.js';
 import { mm, gelu, selfAttention, causalMask } from './ops.js';
@@ -7,7 +8,7 @@ import { layerNorm } from './layer-norm.js';
 import { rotaryTables } from './rotary.js';
 import { headLogits, headCrossEntropy } from './head.js';
 import { toBatch, type IdBatch, InputError } from './input.js';
-import { Rng } from './rng.js';
+import { Rng, firstDropoutSeed, initTensorSeed } from './rng.js';
 import { gatherRows, makeSharded, readSharded, transpose2d, WEBGPU_BINDING_LIMIT, type Sharded } from './weights.js';
 import { generate as generateImpl, type GenerateOptions } from './generate.js';
 import { logprobs as logprobsImpl, type LogprobRequest, type LogprobResult, type LogprobOptions } from './logprobs.js';
@@ -193,35 +194,39 @@ export class GPT implements ModelWeights {
     return tf.mul(x, keep);
   }
 
-  /** Training/scoring forward to the final-norm hidden states [B*T, dModel] (differentiable). */
+  /**
+   * The training forward, to the final-norm hidden states [B*T, dModel] (differentiable). Shapes: N = B*T rows,
+   * d = dModel, H heads of hd = d/H. infer.ts (prefill, scoring) and decode.ts / wasm/wasm-decoder.ts (one token at a
+   * time) run the same block with a KV cache; their headers say why each exists.
+   */
   hidden(batch: { data: Int32Array; B: number; T: number }, dropRate = 0, seed = 0): tf.Tensor2D {
     const { B, T } = batch;
     const c = this.config;
     const H = c.nHead;
     const hd = this.headDim;
     return tf.tidy(() => {
-      let seedCounter = seed * 1000003;
-      let x: tf.Tensor = this.embed(batch.data);
+      let seedCounter = firstDropoutSeed(seed);
+      let x: tf.Tensor = this.embed(batch.data); // (N, d)
       x = this.dropout(x, dropRate, seedCounter++);
       const { cos: cosA, sin: sinA } = rotaryTables(hd, 0, T, c.ropeBase);
-      // [T, 1, hd/2]: broadcast over batch and heads of a [B, T, H, hd/2] view
-      const cos = tf.tensor3d(cosA, [T, 1, hd / 2]);
+      const cos = tf.tensor3d(cosA, [T, 1, hd / 2]); // broadcast over batch and heads of a (B, T, H, hd/2) view
       const sin = tf.tensor3d(sinA, [T, 1, hd / 2]);
-      const mask = causalMask(T, T);
+      const mask = causalMask(T, T); // (T, T)
       for (const L of this.layers) {
-        const h = layerNorm(x);
-        const qkv = mm(h, L.qkv); // [N, 3d]
+        // attention: x + proj(attend(rotary(q), rotary(k), v))
+        const qkv = mm(layerNorm(x), L.qkv); // (N, 3d)
         let drops: tf.Tensor[] | undefined;
         if (dropRate > 0) {
           drops = Array.from({ length: B * H }, () =>
             tf.div(tf.cast(tf.greaterEqual(tf.randomUniform([T, T], 0, 1, 'float32', seedCounter++), dropRate), 'float32'), 1 - dropRate));
         }
-        const om = selfAttention(qkv, B, T, H, cos, sin, mask, drops); // [N, d]
-        x = tf.add(x, this.dropout(mm(om, L.proj), dropRate, seedCounter++));
-        const h2 = layerNorm(x);
-        x = tf.add(x, this.dropout(mm(gelu(mm(h2, L.fc)), L.mlpProj), dropRate, seedCounter++));
+        const att = selfAttention(qkv, B, T, H, cos, sin, mask, drops); // (N, d)
+        x = tf.add(x, this.dropout(mm(att, L.proj), dropRate, seedCounter++));
+        // MLP: x + mlpProj(gelu(fc(x)))
+        const hidden4 = gelu(mm(layerNorm(x), L.fc)); // (N, 4d)
+        x = tf.add(x, this.dropout(mm(hidden4, L.mlpProj), dropRate, seedCounter++));
       }
-      return layerNorm(x) as tf.Tensor2D;
+      return layerNorm(x) as tf.Tensor2D; // (N, d)
     });
   }
 
@@ -303,7 +308,7 @@ export class GPT implements ModelWeights {
   }
 }
 
-/** Fresh random weights in checkpoint layout (N(0, 0.02^2); Wproj and Wfc2 0.02/sqrt(2 nLayer)). */
+/** Fresh random weights in checkpoint layout (N(0, 0.02^2); the output projections attn.proj and mlp.proj 0.02/sqrt(2 nLayer)). */
 export function initState(config: ModelConfig, seed: number, embedding?: EmbeddingMatrix): StateDict {
   const c = resolveConfig(config);
   const out: StateDict = new Map();
@@ -314,7 +319,7 @@ export function initState(config: ModelConfig, seed: number, embedding?: Embeddi
       return;
     }
     const std = /attn\.proj|mlp\.proj/.test(name) ? 0.02 / Math.sqrt(2 * c.nLayer) : 0.02;
-    out.set(name, { shape, data: new Rng(seed * 7919 + i + 1).normal(new Float32Array(n), std) });
+    out.set(name, { shape, data: new Rng(initTensorSeed(seed, i)).normal(new Float32Array(n), std) });
   });
   return out;
 }

@@ -1,10 +1,24 @@
 // Seeded pseudo-random numbers (mulberry32) for weight init, dropout seeds and sampling: the same seed gives the
-// same numbers on every backend and platform.
+// same numbers on every backend and platform. The rules that derive the seed of each weight tensor and of each dropout
+// mask from the user's seed are named here (checkpoints and tests depend on their exact values).
+
+/** The Rng seed of checkpoint tensor number `tensorIndex` (tensorShapes order) of a model initialised with `seed`. */
+export function initTensorSeed(seed: number, tensorIndex: number): number {
+  return seed * 7919 + tensorIndex + 1;
+}
+
+/** The seed of a loss() call's first dropout mask (tf.randomUniform's seed); each further mask takes the next integer. */
+export function firstDropoutSeed(callSeed: number): number {
+  return callSeed * 1000003;
+}
+
+/** 2^32 / golden ratio: spreads small seeds over the generator's 32-bit state. */
+const GOLDEN_GAMMA = 0x9e3779b9;
 
 export class Rng {
   private s: number;
   constructor(seed: number) {
-    this.s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    this.s = (Math.floor(seed) ^ GOLDEN_GAMMA) >>> 0;
   }
   /** Uniform in [0, 1). */
   next(): number {

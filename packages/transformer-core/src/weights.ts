@@ -17,11 +17,11 @@ export function shardSizes(total: number, bytesPerItem: number, maxBytes: number
 /** Transposes a row-major [r, c] matrix into a new [c, r] array. */
 export function transpose2d(a: Float32Array, r: number, c: number): Float32Array {
   const out = new Float32Array(r * c);
-  const B = 64;
-  for (let i0 = 0; i0 < r; i0 += B) {
-    for (let j0 = 0; j0 < c; j0 += B) {
-      const i1 = Math.min(r, i0 + B);
-      const j1 = Math.min(c, j0 + B);
+  const TILE = 64; // 64 x 64 tiles stay in cache on both sides
+  for (let i0 = 0; i0 < r; i0 += TILE) {
+    for (let j0 = 0; j0 < c; j0 += TILE) {
+      const i1 = Math.min(r, i0 + TILE);
+      const j1 = Math.min(c, j0 + TILE);
       for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = a[i * c + j];
     }
   }

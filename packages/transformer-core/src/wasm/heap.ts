@@ -59,6 +59,14 @@ export function wasmHeap(backend?: unknown): WasmHeap | null {
   return { memory: (b.wasm.asm?.memory ?? b.wasm.wasmMemory) as WebAssembly.Memory, backend: b };
 }
 
+/** Bytes per float32: the wasm kernels take byte offsets, JS loops over a Float32Array view take float indices. */
+export const FLOAT_BYTES = 4;
+
+/** Byte offset of float index `i` of the heap. */
+export function byteOf(i: number): number {
+  return i * FLOAT_BYTES;
+}
+
 /** Byte offset in the heap of tensor `t`'s data. */
 export function heapOffset(heap: WasmHeap, t: tf.TensorInfo): number {
   return heap.backend.dataIdMap.get(t.dataId).memoryOffset;

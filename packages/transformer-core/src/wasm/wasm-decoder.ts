@@ -1,17 +1,19 @@
 // Batch-1 decoding on tfjs-backend-wasm without tfjs ops: a one-token step is ~200 tiny tfjs ops whose dispatch
 // (tens of microseconds each) costs as much as the weights' reads, so the step is done here instead — vector-matrix
 // products by the wasm SIMD kernel (gemv.wat) reading the model's weights where tfjs keeps them (no copy, always
-// the current values), layer norm, rotary, softmax and GELU in plain JS on a few thousand floats. The KV cache,
-// scratch vectors and logits live in one arena tensor in the same heap. Same math and layouts as decode.ts.
+// the current values), layer norm (layer-norm.ts), rotary (rotary.ts) and softmax in plain JS on a few thousand
+// floats, GELU by gelu.wat. The KV cache, scratch vectors and logits live in one arena tensor in the same heap. Same
+// math and layouts as decode.ts. The FastDecoder of fast-paths.ts for wasm (registered by wasm/register.ts).
 import { tf } from '../tf.js';
 import type { ModelWeights } from '../model-weights.js';
 import type { KVPart } from '../kv-cache.js';
+import type { FastDecoder } from '../fast-paths.js';
 import { gemvKernel, geluKernel, type Gemv, type GeluKernels } from './kernel.js';
-import { wasmHeap, type WasmBackendLike } from './heap.js';
+import { byteOf, heapOffset, wasmHeap, FLOAT_BYTES, type WasmHeap } from './heap.js';
 import { rotaryTables, rotateHalfInto } from '../rotary.js';
 import { layerNormRow } from '../layer-norm.js';
 
-export class WasmDecoder {
+export class WasmDecoder implements FastDecoder {
   private readonly arena: tf.Tensor;
   private f32: Float32Array;
   private len = 0;
@@ -34,10 +36,10 @@ export class WasmDecoder {
   /** A decoder for `model` on the active wasm backend, or null where the fast path does not apply. */
   static create(model: ModelWeights): WasmDecoder | null {
     const r = WasmDecoder.resolve(model);
-    return r ? new WasmDecoder(model, r.memory, r.backend, r.gemv, r.gelu) : null;
+    return r ? new WasmDecoder(model, r.heap, r.gemv, r.gelu) : null;
   }
 
-  private static resolve(model: ModelWeights): { memory: WebAssembly.Memory; backend: WasmBackendLike; gemv: Gemv; gelu: GeluKernels } | null {
+  private static resolve(model: ModelWeights): { heap: WasmHeap; gemv: Gemv; gelu: GeluKernels } | null {
     const heap = wasmHeap();
     if (!heap) return null;
     const gemv = gemvKernel(heap.memory);
@@ -46,13 +48,12 @@ export class WasmDecoder {
     const tensors = [...model.embedding.parts, ...model.head.parts, ...model.layers.flatMap((L) => [L.qkv, L.proj, L.fc, L.mlpProj])];
     if (tensors.some((t) => t.dtype !== 'float32' || !heap.backend.dataIdMap.has(t.dataId))) return null;
     if (model.headDim % 2 !== 0) return null;
-    return { ...heap, gemv, gelu };
+    return { heap, gemv, gelu };
   }
 
   private constructor(
     private readonly model: ModelWeights,
-    private readonly memory: WebAssembly.Memory,
-    private readonly backend: WasmBackendLike,
+    private readonly heapOf: WasmHeap,
     private readonly gemv: Gemv,
     private readonly gelu: GeluKernels,
   ) {
@@ -63,11 +64,11 @@ export class WasmDecoder {
     const sizes = [kv, kv, d, d, 3 * d, d, pad(c.blockSize), 4 * d, pad(c.vocabSize)];
     const total = sizes.reduce((a, b) => a + b, 0);
     this.arena = tf.zeros([total]);
-    const base = this.offset(this.arena) >> 2;
+    const base = this.offset(this.arena) / FLOAT_BYTES;
     const at: number[] = [];
     sizes.reduce((o, n) => (at.push(o), o + n), base);
     [this.kT, this.vv, this.xI, this.hI, this.qkvI, this.oI, this.sI, this.ffI, this.logitsI] = at;
-    this.f32 = new Float32Array(memory.buffer);
+    this.f32 = new Float32Array(heapOf.memory.buffer);
   }
 
   /** Positions held in the cache. */
@@ -80,13 +81,13 @@ export class WasmDecoder {
   }
 
   private offset(t: tf.Tensor): number {
-    if (t.isDisposed || !this.backend.dataIdMap.has(t.dataId)) throw new Error('generate: a model tensor was disposed during generation');
-    return this.backend.dataIdMap.get(t.dataId).memoryOffset;
+    if (t.isDisposed || !this.heapOf.backend.dataIdMap.has(t.dataId)) throw new Error('generate: a model tensor was disposed during generation');
+    return heapOffset(this.heapOf, t);
   }
 
   /** Heap view, renewed when the heap has grown (growing detaches the old buffer). */
   private heap(): Float32Array {
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    if (this.f32.buffer !== this.heapOf.memory.buffer) this.f32 = new Float32Array(this.heapOf.memory.buffer);
     return this.f32;
   }
 
@@ -100,8 +101,8 @@ export class WasmDecoder {
     for (let l = 0; l < c.nLayer; l++) {
       for (let h = 0; h < H; h++) {
         const F = this.heap();
-        const kt = this.offset(part.kT[l][h]) >> 2;
-        const v = this.offset(part.v[l][h]) >> 2;
+        const kt = this.offset(part.kT[l][h]) / FLOAT_BYTES;
+        const v = this.offset(part.v[l][h]) / FLOAT_BYTES;
         const kDst = this.kT + (l * H + h) * hd * Tb;
         for (let i = 0; i < hd; i++) F.copyWithin(kDst + i * Tb, kt + i * L, kt + (i + 1) * L);
         F.copyWithin(this.vv + (l * H + h) * Tb * hd, v, v + L * hd);
@@ -137,7 +138,7 @@ export class WasmDecoder {
   private loadRow(x: tf.Tensor, row: number): void {
     const d = this.model.config.dModel;
     const F = this.heap();
-    const src = (this.offset(x) >> 2) + row * d;
+    const src = (this.offset(x) / FLOAT_BYTES) + row * d;
     F.copyWithin(this.xI, src, src + d);
   }
 
@@ -160,7 +161,6 @@ export class WasmDecoder {
     if (pos + 1 > Tb) throw new RangeError(`decode: position ${pos} is past blockSize ${Tb}`);
     if (!Number.isInteger(token) || token < 0 || token >= c.vocabSize) throw new RangeError(`decode: token id ${token} is outside the vocabulary (0..${c.vocabSize - 1})`);
     const g = this.gemv;
-    const B = 4; // bytes per float
     this.embed(token);
     // rotary for this position; q's cos and sin pre-scaled by 1/sqrt(hd) as in decode.ts
     const { cos, sin } = rotaryTables(hd, pos, 1, c.ropeBase);
@@ -169,7 +169,7 @@ export class WasmDecoder {
     for (let l = 0; l < c.nLayer; l++) {
       const Lw = m.layers[l];
       this.layerNorm(xI, hI, d);
-      g(hI * B, this.offset(Lw.qkv), 3 * d, qkvI * B, d, 3 * d, 0);
+      g(byteOf(hI), this.offset(Lw.qkv), 3 * d, byteOf(qkvI), d, 3 * d, 0);
       const F = this.heap();
       for (let h = 0; h < H; h++) {
         const q = qkvI + h * hd;
@@ -183,7 +183,7 @@ export class WasmDecoder {
         F.copyWithin(vDst + pos * hd, v, v + hd);
         // scores over positions 0..pos, softmax, then the weighted sum of values
         const n = pos + 1;
-        g(q * B, kDst * B, Tb, sI * B, hd, n, 0);
+        g(byteOf(q), byteOf(kDst), Tb, byteOf(sI), hd, n, 0);
         let mx = -Infinity;
         for (let j = 0; j < n; j++) if (F[sI + j] > mx) mx = F[sI + j];
         let z = 0;
@@ -194,13 +194,13 @@ export class WasmDecoder {
         }
         const inv = 1 / z;
         for (let j = 0; j < n; j++) F[sI + j] *= inv;
-        g(sI * B, vDst * B, hd, (oI + h * hd) * B, n, hd, 0);
+        g(byteOf(sI), byteOf(vDst), hd, byteOf(oI + h * hd), n, hd, 0);
       }
-      g(oI * B, this.offset(Lw.proj), d, xI * B, d, d, 1); // x += o @ Wproj
+      g(byteOf(oI), this.offset(Lw.proj), d, byteOf(xI), d, d, 1); // x += o @ Wproj
       this.layerNorm(xI, hI, d);
-      g(hI * B, this.offset(Lw.fc), 4 * d, ffI * B, d, 4 * d, 0);
-      this.gelu.gelu(ffI * B, ffI * B, 4 * d); // the same SIMD GELU as training (gelu.wat), in place
-      g(ffI * B, this.offset(Lw.mlpProj), d, xI * B, 4 * d, d, 1); // x += gelu(h @ Wfc) @ Wfc2
+      g(byteOf(hI), this.offset(Lw.fc), 4 * d, byteOf(ffI), d, 4 * d, 0);
+      this.gelu.gelu(byteOf(ffI), byteOf(ffI), 4 * d); // the same SIMD GELU as training (gelu.wat), in place
+      g(byteOf(ffI), this.offset(Lw.mlpProj), d, byteOf(xI), 4 * d, d, 1); // x += gelu(h @ Wfc) @ WmlpProj
     }
     this.len = pos + 1;
   }
@@ -213,7 +213,7 @@ export class WasmDecoder {
     let s = E.offsets.length - 1;
     while (E.offsets[s] > token) s--;
     const F = this.heap();
-    const row = (this.offset(E.parts[s]) >> 2) + (token - E.offsets[s]) * nEmbed;
+    const row = (this.offset(E.parts[s]) / FLOAT_BYTES) + (token - E.offsets[s]) * nEmbed;
     const r = dModel / nEmbed;
     if (r === 1) F.copyWithin(this.xI, row, row + nEmbed);
     else for (let i = 0; i < dModel; i++) F[this.xI + i] = F[row + Math.floor(i / r)];
@@ -227,7 +227,7 @@ export class WasmDecoder {
     const P = m.head;
     for (let s = 0; s < P.parts.length; s++) {
       const w = P.parts[s].shape[1];
-      this.gemv(this.hI * 4, this.offset(P.parts[s]), w, (this.logitsI + P.offsets[s]) * 4, d, w, 0);
+      this.gemv(byteOf(this.hI), this.offset(P.parts[s]), w, byteOf(this.logitsI + P.offsets[s]), d, w, 0);
     }
     return this.heap().slice(this.logitsI, this.logitsI + m.config.vocabSize);
   }
