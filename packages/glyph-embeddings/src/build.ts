@@ -211,13 +211,13 @@ async function project(rows: RowMatrix, model: PcaModel, out: Float32Array, opts
     return;
   }
   const { dim, k, mean, components } = model;
-  const B = new Float32Array(dim * k);
-  for (let j = 0; j < k; j++) for (let d = 0; d < dim; d++) B[d * k + j] = components[j * dim + d];
+  const componentsByDim = new Float32Array(dim * k); // dim x k: column j = component j
+  for (let j = 0; j < k; j++) for (let d = 0; d < dim; d++) componentsByDim[d * k + j] = components[j * dim + d];
   const mean32 = Float32Array.from(mean);
   const fill = rows.kind === 'bits'
     ? (r: number, dst: Float32Array, o: number) => bitsRowToFloat(rows, r, dst, o, mean32)
     : (r: number, dst: Float32Array, o: number) => { for (let d = 0; d < dim; d++) dst[o + d] = rows.data[r * dim + d] - mean32[d]; };
-  const ok = await wasmProject(rows.rows, dim, k, B, fill, out, progress);
+  const ok = await wasmProject(rows.rows, dim, k, componentsByDim, fill, out, progress);
   if (!ok) {
     if (mode === 'wasm') throw new GlyphEmbeddingsError('buildEmbeddings: compute "wasm" requested but the tfjs wasm backend could not start');
     projectRowsJS(rows, model, out);

@@ -86,25 +86,25 @@ export function nodeParallel(opts: NodeParallelOptions = {}): ParallelProvider {
       return true;
     },
     async eigen(cov: Float64Array, n: number) {
-      const k = wasmKernels();
-      if (!k || n < 256) return undefined;
+      const kern = wasmKernels();
+      if (!kern || n < 256) return undefined;
       // tridiagonalisation + QL on this thread; the O(n^3) rotation replay split by columns with one worker
-      const { W, d, rot } = eigenStages(k, cov, n);
-      const h = (n >> 1) & ~1, hr = n - h;
-      const rightSab = new SharedArrayBuffer(n * hr * 8);
-      const R = new Float64Array(rightSab);
-      const L = new Float64Array(n * h);
+      const { W, d, rot } = eigenStages(kern, cov, n);
+      const leftCols = (n >> 1) & ~1, rightCols = n - leftCols;
+      const rightSab = new SharedArrayBuffer(n * rightCols * 8);
+      const right = new Float64Array(rightSab);
+      const left = new Float64Array(n * leftCols);
       for (let r = 0; r < n; r++) {
-        L.set(W.subarray(r * n, r * n + h), r * h);
-        R.set(W.subarray(r * n + h, r * n + n), r * hr);
+        left.set(W.subarray(r * n, r * n + leftCols), r * leftCols);
+        right.set(W.subarray(r * n + leftCols, r * n + n), r * rightCols);
       }
       const idx = sharedCopy(rot.idx.subarray(0, rot.n)), cs = sharedCopy(rot.cs.subarray(0, 2 * rot.n));
-      const job = runJobs(file, [{ kind: 'replay', n, cols: hr, slice: rightSab, idx, cs, count: rot.n }]);
-      replayOnColumns(k, L, n, h, rot);
+      const job = runJobs(file, [{ kind: 'replay', n, cols: rightCols, slice: rightSab, idx, cs, count: rot.n }]);
+      replayOnColumns(kern, left, n, leftCols, rot);
       await job;
       for (let r = 0; r < n; r++) {
-        W.set(L.subarray(r * h, r * h + h), r * n);
-        W.set(R.subarray(r * hr, r * hr + hr), r * n + h);
+        W.set(left.subarray(r * leftCols, r * leftCols + leftCols), r * n);
+        W.set(right.subarray(r * rightCols, r * rightCols + rightCols), r * n + leftCols);
       }
       return finishEigen(n, W, d);
     },

@@ -1,6 +1,8 @@
 // Symmetric eigensolver: Householder tridiagonalisation + implicit QL (the EISPACK tred2/tql2 pair, as in JAMA),
-// on flat Float64Arrays laid out so every inner loop is contiguous. Eigenvalues are returned in descending order
-// with the sign convention below.
+// on flat Float64Arrays laid out so every inner loop is contiguous. One tred2, whose O(n) inner spans run either in
+// plain JS or as wasm kernel calls (TridiagonalSpanOps); the QL iteration logs its Givens rotations, which are then
+// replayed on the vectors (in JS, or by the wasm kernel, optionally split across threads by columns).
+// Eigenvalues are returned in descending order with the sign convention below.
 //
 // Sign convention: each eigenvector is flipped so that its entry of largest absolute value is positive (ties: the
 // lowest index). This is sklearn's svd_flip(u_based_decision=False) rule applied to PCA components (sklearn >= 1.5).
@@ -34,8 +36,8 @@ export function applySignConvention(vectors: Float64Array, n: number, count = ve
  */
 export function symmetricEigen(a: Float64Array, n: number, opts: { kernels?: WasmKernels | null } = {}): SymmetricEigen {
   if (a.length !== n * n) throw new RangeError(`symmetricEigen: matrix has ${a.length} entries, expected ${n}x${n}`);
-  const k = opts.kernels === undefined ? wasmKernels() : opts.kernels;
-  if (k && n >= 16) return sortAndSign(n, ...eigenWasm(k, a, n));
+  const kern = opts.kernels === undefined ? wasmKernels() : opts.kernels;
+  if (kern && n >= 16) return sortAndSign(n, ...eigenWasm(kern, a, n));
   // W holds V transposed (W[j*n+k] = V[k][j]); A is symmetric so W starts as A.
   const W = Float64Array.from(a);
   const d = new Float64Array(n), e = new Float64Array(n);
@@ -56,8 +58,87 @@ function sortAndSign(n: number, W: Float64Array, d: Float64Array): SymmetricEige
   return { n, values, vectors };
 }
 
-export function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  // V[r][c] == W[c*n + r]
+/**
+ * The four O(n) span operations inside the tridiagonalisation's O(n^3) loops, over W (row-major, row offsets
+ * given) and the work vectors d and e. Two implementations: plain JS (jsSpanOps) and the wasm kernels on W, d, e
+ * in kernel memory (wasmSpanOps; SIMD lanes, so the sums round differently from JS, each one deterministic).
+ */
+interface TridiagonalSpanOps {
+  /** Returns g + sum_{k=lo..hi} W[row+k] d[k], and adds W[row+k] f to e[k] for the same k. */
+  dotAndUpdateE(g: number, row: number, lo: number, hi: number, f: number): number;
+  /** W[row+k] -= f e[k] + g d[k] for k = lo..hi (the rank-2 update of the reduced matrix). */
+  subtractRankTwo(row: number, lo: number, hi: number, f: number, g: number): void;
+  /** sum_{k<len} W[rowA+k] W[rowB+k]. */
+  rowDot(rowA: number, rowB: number, len: number): number;
+  /** W[row+k] -= g d[k] for k < len. */
+  subtractScaledD(row: number, len: number, g: number): void;
+}
+
+function jsSpanOps(W: Float64Array, d: Float64Array, e: Float64Array): TridiagonalSpanOps {
+  return {
+    dotAndUpdateE(g, row, lo, hi, f) {
+      for (let k = lo; k <= hi; k++) {
+        const v = W[row + k];
+        g += v * d[k];
+        e[k] += v * f;
+      }
+      return g;
+    },
+    subtractRankTwo(row, lo, hi, f, g) {
+      for (let k = lo; k <= hi; k++) W[row + k] -= f * e[k] + g * d[k];
+    },
+    rowDot(rowA, rowB, len) {
+      let g = 0;
+      for (let k = 0; k < len; k++) g += W[rowA + k] * W[rowB + k];
+      return g;
+    },
+    subtractScaledD(row, len, g) {
+      for (let k = 0; k < len; k++) W[row + k] -= g * d[k];
+    },
+  };
+}
+
+/**
+ * The span operations as wasm kernel calls on even-length spans (the kernels take pairs of float64), the odd tail
+ * element in JS. W, d and e must be views of kernel memory at the byte offsets wOff, dOff, eOff.
+ */
+function wasmSpanOps(kern: WasmKernels, W: Float64Array, d: Float64Array, e: Float64Array, wOff: number, dOff: number, eOff: number): TridiagonalSpanOps {
+  const F64 = Float64Array.BYTES_PER_ELEMENT;
+  return {
+    dotAndUpdateE(g, row, lo, hi, f) {
+      const len = hi - lo + 1;
+      if (len <= 0) return g + 0;
+      const even = len & ~1;
+      let sum = even > 0 ? kern.dotaxpy(wOff + (row + lo) * F64, dOff + lo * F64, eOff + lo * F64, f, even * F64) : 0;
+      if (even < len) { const v = W[row + hi]; sum += v * d[hi]; e[hi] += v * f; }
+      return g + sum;
+    },
+    subtractRankTwo(row, lo, hi, f, g) {
+      const len = hi - lo + 1, even = len & ~1;
+      if (even > 0) kern.axpy2(wOff + (row + lo) * F64, eOff + lo * F64, f, dOff + lo * F64, g, even * F64);
+      if (even < len) W[row + hi] -= f * e[hi] + g * d[hi];
+    },
+    rowDot(rowA, rowB, len) {
+      const even = len & ~1;
+      let g = even > 0 ? kern.dot(wOff + rowA * F64, wOff + rowB * F64, even * F64) : 0;
+      if (even < len) g += W[rowA + len - 1] * W[rowB + len - 1];
+      return g;
+    },
+    subtractScaledD(row, len, g) {
+      const even = len & ~1;
+      if (even > 0) kern.axpy2(wOff + row * F64, dOff, g, dOff, 0, even * F64);
+      if (even < len) W[row + len - 1] -= g * d[len - 1];
+    },
+  };
+}
+
+/**
+ * Householder tridiagonalisation (EISPACK tred2) of the symmetric matrix in W, in place: afterwards d holds the
+ * diagonal, e the sub-diagonal (e[0] = 0), and W the accumulated orthogonal transform Q stored transposed
+ * (W[c*n + r] = Q[r][c], so row i of W is column i of Q). `ops` runs the inner loops (default: plain JS).
+ */
+export function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Array, ops: TridiagonalSpanOps = jsSpanOps(W, d, e)): void {
+  // Q[r][c] == W[c*n + r]
   for (let j = 0; j < n; j++) d[j] = W[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
@@ -78,45 +159,39 @@ export function tred2(W: Float64Array, n: number, d: Float64Array, e: Float64Arr
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
+      // e = A u (the symmetric matrix-vector product, lower triangle read once per column)
       for (let j = 0; j < i; j++) {
         f = d[j];
-        W[i * n + j] = f; // V[j][i] = f
+        W[i * n + j] = f; // Q[j][i] = f
         const row = j * n;
-        g = e[j] + W[row + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          const v = W[row + k];
-          g += v * d[k];
-          e[k] += v * f;
-        }
-        e[j] = g;
+        e[j] = ops.dotAndUpdateE(e[j] + W[row + j] * f, row, j + 1, i - 1, f);
       }
       f = 0;
       for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      // A -= u e^T + e u^T
       for (let j = 0; j < i; j++) {
         f = d[j]; g = e[j];
         const row = j * n;
-        for (let k = j; k <= i - 1; k++) W[row + k] -= f * e[k] + g * d[k];
+        ops.subtractRankTwo(row, j, i - 1, f, g);
         d[j] = W[row + (i - 1)];
-        W[row + i] = 0; // V[i][j] = 0
+        W[row + i] = 0; // Q[i][j] = 0
       }
     }
     d[i] = h;
   }
-  // Accumulate transformations.
+  // Accumulate the transformations into Q.
   for (let i = 0; i < n - 1; i++) {
-    W[i * n + (n - 1)] = W[i * n + i]; // V[n-1][i] = V[i][i]
+    W[i * n + (n - 1)] = W[i * n + i]; // Q[n-1][i] = Q[i][i]
     W[i * n + i] = 1;
     const h = d[i + 1];
-    const ri = (i + 1) * n; // V[k][i+1] = W[ri + k]
+    const ri = (i + 1) * n; // Q[k][i+1] = W[ri + k]
     if (h !== 0) {
       for (let k = 0; k <= i; k++) d[k] = W[ri + k] / h;
       for (let j = 0; j <= i; j++) {
         const rj = j * n;
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += W[ri + k] * W[rj + k];
-        for (let k = 0; k <= i; k++) W[rj + k] -= g * d[k];
+        ops.subtractScaledD(rj, i + 1, ops.rowDot(ri, rj, i + 1));
       }
     }
     for (let k = 0; k <= i; k++) W[ri + k] = 0;
@@ -225,9 +300,9 @@ export function tql2Rotations(n: number, d: Float64Array, e: Float64Array): Rota
 }
 
 /** tred2 + tql2 with the inner loops in the wasm kernels (W, d, e live in the kernel memory). */
-function eigenWasm(k: WasmKernels, a: Float64Array, n: number): [Float64Array, Float64Array] {
-  const { W, d, rot } = eigenStages(k, a, n);
-  replayOnColumns(k, W, n, n, rot);
+function eigenWasm(kern: WasmKernels, a: Float64Array, n: number): [Float64Array, Float64Array] {
+  const { W, d, rot } = eigenStages(kern, a, n);
+  replayOnColumns(kern, W, n, n, rot);
   return [W, d];
 }
 
@@ -236,16 +311,16 @@ function eigenWasm(k: WasmKernels, a: Float64Array, n: number): [Float64Array, F
  * Q) and the QL iteration on (d, e) alone. Returns W (a copy), the eigenvalues d (unsorted) and the rotation log
  * still to be replayed on W's rows. Splitting W's columns across threads for the replay gives identical results.
  */
-export function eigenStages(k: WasmKernels, a: Float64Array, n: number): { W: Float64Array; d: Float64Array; rot: RotationLog } {
+export function eigenStages(kern: WasmKernels, a: Float64Array, n: number): { W: Float64Array; d: Float64Array; rot: RotationLog } {
   const wOff = 0, dOff = n * n * 8, eOff = dOff + n * 8, end = eOff + n * 8;
-  k.reserve(end);
-  const Wk = new Float64Array(k.memory.buffer, wOff, n * n);
-  const d = new Float64Array(k.memory.buffer, dOff, n);
-  const e = new Float64Array(k.memory.buffer, eOff, n);
-  Wk.set(a);
-  tred2Wasm(k, Wk, n, d, e, wOff, dOff, eOff);
+  kern.reserve(end);
+  const heapW = new Float64Array(kern.memory.buffer, wOff, n * n);
+  const d = new Float64Array(kern.memory.buffer, dOff, n);
+  const e = new Float64Array(kern.memory.buffer, eOff, n);
+  heapW.set(a);
+  tred2(heapW, n, d, e, wasmSpanOps(kern, heapW, d, e, wOff, dOff, eOff));
   const dd = Float64Array.from(d), ee = Float64Array.from(e);
-  const W = Float64Array.from(Wk);
+  const W = Float64Array.from(heapW);
   return { W, d: dd, rot: tql2Rotations(n, dd, ee) };
 }
 
@@ -253,115 +328,34 @@ export function eigenStages(k: WasmKernels, a: Float64Array, n: number): { W: Fl
  * Replays the rotation log on a row-major matrix M of `n` rows x `cols` columns (a column slice of W), in place,
  * with the wasm kernel; IEEE-identical to the scalar update.
  */
-export function replayOnColumns(k: WasmKernels, M: Float64Array, n: number, cols: number, rot: { n: number; idx: Int32Array; cs: Float64Array }): void {
+export function replayOnColumns(kern: WasmKernels, M: Float64Array, n: number, cols: number, rot: { n: number; idx: Int32Array; cs: Float64Array }): void {
   const wOff = 0, idxOff = n * cols * 8, csOff = idxOff + Math.ceil((rot.n * 4) / 16) * 16;
-  k.reserve(csOff + rot.n * 16);
-  const Wk = new Float64Array(k.memory.buffer, wOff, n * cols);
-  Wk.set(M.subarray(0, n * cols));
-  new Int32Array(k.memory.buffer, idxOff, rot.n).set(rot.idx.subarray(0, rot.n));
-  new Float64Array(k.memory.buffer, csOff, 2 * rot.n).set(rot.cs.subarray(0, 2 * rot.n));
+  kern.reserve(csOff + rot.n * 16);
+  const heapW = new Float64Array(kern.memory.buffer, wOff, n * cols);
+  heapW.set(M.subarray(0, n * cols));
+  new Int32Array(kern.memory.buffer, idxOff, rot.n).set(rot.idx.subarray(0, rot.n));
+  new Float64Array(kern.memory.buffer, csOff, 2 * rot.n).set(rot.cs.subarray(0, 2 * rot.n));
   const blockCols = Math.max(16, Math.floor((1 << 20) / n) & ~1); // ~8 MB of W per block (L3): measured best
   const stride = cols * 8;
   for (let c0 = 0; c0 < cols; c0 += blockCols) {
     const c1 = Math.min(cols, c0 + blockCols);
     const len = (c1 - c0) & ~1;
-    if (len > 0) k.replay(wOff, stride, idxOff, csOff, rot.n, c0 * 8, len * 8);
+    if (len > 0) kern.replay(wOff, stride, idxOff, csOff, rot.n, c0 * 8, len * 8);
     if (len < c1 - c0) {
       const col = c1 - 1; // odd tail column: scalar update (same arithmetic)
       for (let q = 0; q < rot.n; q++) {
         const c = rot.cs[2 * q], s = rot.cs[2 * q + 1];
         const r0 = rot.idx[q] * cols + col, r1 = r0 + cols;
-        const hv = Wk[r1], v = Wk[r0];
-        Wk[r1] = s * v + c * hv;
-        Wk[r0] = c * v - s * hv;
+        const hv = heapW[r1], v = heapW[r0];
+        heapW[r1] = s * v + c * hv;
+        heapW[r0] = c * v - s * hv;
       }
     }
   }
-  M.set(Wk);
+  M.set(heapW);
 }
 
 /** Sorts eigenpairs (descending) and applies the sign convention; W rows are the eigenvectors. */
 export function finishEigen(n: number, W: Float64Array, d: Float64Array): SymmetricEigen {
   return sortAndSign(n, W, d);
-}
-
-/** tred2 of this file with the O(n^3) loops as kernel calls on even-length spans (odd tail element in JS). */
-function tred2Wasm(k: WasmKernels, W: Float64Array, n: number, d: Float64Array, e: Float64Array, wOff: number, dOff: number, eOff: number): void {
-  const dotaxpy = (row: number, lo: number, hi: number, f: number): number => {
-    // sum_{k=lo..hi} W[row+k]*d[k], e[k] += W[row+k]*f
-    const len = hi - lo + 1;
-    if (len <= 0) return 0;
-    const even = len & ~1;
-    let g = even > 0 ? k.dotaxpy(wOff + (row + lo) * 8, dOff + lo * 8, eOff + lo * 8, f, even * 8) : 0;
-    if (even < len) { const v = W[row + hi]; g += v * d[hi]; e[hi] += v * f; }
-    return g;
-  };
-  for (let j = 0; j < n; j++) d[j] = W[j * n + (n - 1)];
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0, h = 0;
-    for (let q = 0; q < i; q++) scale += Math.abs(d[q]);
-    if (scale === 0) {
-      e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) {
-        d[j] = W[j * n + (i - 1)];
-        W[j * n + i] = 0;
-        W[i * n + j] = 0;
-      }
-    } else {
-      for (let q = 0; q < i; q++) { d[q] /= scale; h += d[q] * d[q]; }
-      let f = d[i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        W[i * n + j] = f;
-        const row = j * n;
-        g = e[j] + W[row + j] * f;
-        g += dotaxpy(row, j + 1, i - 1, f);
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        f = d[j]; g = e[j];
-        const row = j * n;
-        const len = i - j, even = len & ~1;
-        if (even > 0) k.axpy2(wOff + (row + j) * 8, eOff + j * 8, f, dOff + j * 8, g, even * 8);
-        if (even < len) W[row + i - 1] -= f * e[i - 1] + g * d[i - 1];
-        d[j] = W[row + (i - 1)];
-        W[row + i] = 0;
-      }
-    }
-    d[i] = h;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    W[i * n + (n - 1)] = W[i * n + i];
-    W[i * n + i] = 1;
-    const h = d[i + 1];
-    const ri = (i + 1) * n;
-    if (h !== 0) {
-      for (let q = 0; q <= i; q++) d[q] = W[ri + q] / h;
-      const len = i + 1, even = len & ~1;
-      for (let j = 0; j <= i; j++) {
-        const rj = j * n;
-        let g = even > 0 ? k.dot(wOff + ri * 8, wOff + rj * 8, even * 8) : 0;
-        if (even < len) g += W[ri + i] * W[rj + i];
-        if (even > 0) k.axpy2(wOff + rj * 8, dOff, g, dOff, 0, even * 8);
-        if (even < len) W[rj + i] -= g * d[i];
-      }
-    }
-    for (let q = 0; q <= i; q++) W[ri + q] = 0;
-  }
-  for (let j = 0; j < n; j++) {
-    d[j] = W[j * n + (n - 1)];
-    W[j * n + (n - 1)] = 0;
-  }
-  W[(n - 1) * n + (n - 1)] = 1;
-  e[0] = 0;
 }

@@ -12,14 +12,14 @@ type Bits = Extract<RowMatrix, { kind: 'bits' }>;
  * to entries (i, j) with i0 <= i < i1, i <= j (both triangles written; for splitting across threads); `gram` may be
  * passed in (e.g. a shared buffer).
  */
-export function scatterBitsWasm(k: WasmKernels, m: Bits, cols: [number, number] = [0, m.dim], gramOut?: Float64Array): { sums: Float64Array; gram: Float64Array } {
+export function scatterBitsWasm(kern: WasmKernels, m: Bits, cols: [number, number] = [0, m.dim], gramOut?: Float64Array): { sums: Float64Array; gram: Float64Array } {
   const r0 = 0, r1 = m.rows;
   const { dim, wordsPerRow, words } = m;
   const rows = r1 - r0;
   const rowsPad = Math.max(256, Math.ceil(rows / 256) * 256);
   const colBytes = rowsPad / 8, w64 = rowsPad / 64;
-  k.reserve(dim * colBytes);
-  const u32 = new Uint32Array(k.memory.buffer, 0, (dim * colBytes) / 4);
+  kern.reserve(dim * colBytes);
+  const u32 = new Uint32Array(kern.memory.buffer, 0, (dim * colBytes) / 4);
   u32.fill(0);
   const colWords = colBytes / 4;
   for (let r = 0; r < rows; r++) {
@@ -35,14 +35,14 @@ export function scatterBitsWasm(k: WasmKernels, m: Bits, cols: [number, number] 
     }
   }
   const gram = gramOut ?? new Float64Array(dim * dim);
-  const T = Math.max(8, Math.min(64, Math.floor((1 << 19) / colBytes)));
-  for (let i0 = cols[0]; i0 < cols[1]; i0 += T) {
-    const i1 = Math.min(cols[1], i0 + T);
+  const tileCols = Math.max(8, Math.min(64, Math.floor((1 << 19) / colBytes))); // columns i per pass: their bitsets stay in cache
+  for (let i0 = cols[0]; i0 < cols[1]; i0 += tileCols) {
+    const i1 = Math.min(cols[1], i0 + tileCols);
     for (let j = i0; j < dim; j++) {
       const cj = j * colBytes;
       const iEnd = Math.min(i1, j + 1);
       for (let i = i0; i < iEnd; i++) {
-        const c = k.popdot(i * colBytes, cj, w64);
+        const c = kern.popdot(i * colBytes, cj, w64);
         gram[i * dim + j] = c;
         gram[j * dim + i] = c;
       }
@@ -57,26 +57,26 @@ export function scatterBitsWasm(k: WasmKernels, m: Bits, cols: [number, number] 
  * Projection of bit rows r0..r1 onto the model: out[r][j] = f32(sum_{d set} V[j][d] (f32 accumulation, in d order)
  * - (mu . V_j)). `out` is row-major with stride model.k, indexed from row r0.
  */
-export function projectBitsWasm(k: WasmKernels, m: Bits, model: PcaModel, out: Float32Array, r0 = 0, r1 = m.rows, onRows?: (done: number) => void): void {
-  const { dim, k: K, mean, components: V } = model;
-  const kpad = Math.ceil(K / 16) * 16;
-  const RB = 512;
-  const vtBytes = dim * kpad * 4, idxOff = vtBytes, idxBytes = RB * dim * 4, outOff = idxOff + idxBytes;
-  k.reserve(outOff + RB * kpad * 4);
-  const buf = k.memory.buffer;
+export function projectBitsWasm(kern: WasmKernels, m: Bits, model: PcaModel, out: Float32Array, r0 = 0, r1 = m.rows, onRows?: (done: number) => void): void {
+  const { dim, k: kept, mean, components: V } = model;
+  const kpad = Math.ceil(kept / 16) * 16;
+  const ROWS_PER_BLOCK = 512;
+  const vtBytes = dim * kpad * 4, idxOff = vtBytes, idxBytes = ROWS_PER_BLOCK * dim * 4, outOff = idxOff + idxBytes;
+  kern.reserve(outOff + ROWS_PER_BLOCK * kpad * 4);
+  const buf = kern.memory.buffer;
   const VT = new Float32Array(buf, 0, dim * kpad);
   VT.fill(0);
-  for (let j = 0; j < K; j++) for (let d = 0; d < dim; d++) VT[d * kpad + j] = V[j * dim + d];
-  const muV = new Float64Array(K);
-  for (let j = 0; j < K; j++) { let s = 0; for (let d = 0; d < dim; d++) s += mean[d] * V[j * dim + d]; muV[j] = s; }
-  const idx = new Int32Array(buf, idxOff, RB * dim);
-  const acc = new Float32Array(buf, outOff, RB * kpad);
-  const start = new Int32Array(RB + 1);
+  for (let j = 0; j < kept; j++) for (let d = 0; d < dim; d++) VT[d * kpad + j] = V[j * dim + d];
+  const muV = new Float64Array(kept);
+  for (let j = 0; j < kept; j++) { let s = 0; for (let d = 0; d < dim; d++) s += mean[d] * V[j * dim + d]; muV[j] = s; }
+  const idx = new Int32Array(buf, idxOff, ROWS_PER_BLOCK * dim);
+  const acc = new Float32Array(buf, outOff, ROWS_PER_BLOCK * kpad);
+  const start = new Int32Array(ROWS_PER_BLOCK + 1);
   // k-blocks so that the V^T block (dim x kb floats) stays in cache
   const kb = Math.max(16, Math.min(kpad, Math.floor((4 << 20) / (dim * 4)) & ~15)); // V^T block ~4 MB: measured best
   const { wordsPerRow, words } = m;
-  for (let b0 = r0; b0 < r1; b0 += RB) {
-    const nb = Math.min(RB, r1 - b0);
+  for (let b0 = r0; b0 < r1; b0 += ROWS_PER_BLOCK) {
+    const nb = Math.min(ROWS_PER_BLOCK, r1 - b0);
     let p = 0;
     for (let r = 0; r < nb; r++) {
       start[r] = p;
@@ -96,12 +96,12 @@ export function projectBitsWasm(k: WasmKernels, m: Bits, model: PcaModel, out: F
       const len = Math.min(kb, kpad - c0);
       for (let r = 0; r < nb; r++) {
         const n = start[r + 1] - start[r];
-        if (n > 0) k.rowsum(outOff + (r * kpad + c0) * 4, idxOff + start[r] * 4, n, c0 * 4, kpad * 4, len * 4);
+        if (n > 0) kern.rowsum(outOff + (r * kpad + c0) * 4, idxOff + start[r] * 4, n, c0 * 4, kpad * 4, len * 4);
       }
     }
     for (let r = 0; r < nb; r++) {
-      const o = (b0 - r0 + r) * K, a = r * kpad;
-      for (let j = 0; j < K; j++) out[o + j] = acc[a + j] - muV[j];
+      const o = (b0 - r0 + r) * kept, a = r * kpad;
+      for (let j = 0; j < kept; j++) out[o + j] = acc[a + j] - muV[j];
     }
     onRows?.(b0 + nb);
   }

@@ -16,8 +16,8 @@ export const SIGN_CONVENTION = 'largest-abs-entry-positive (sklearn svd_flip, u_
 /** Column sums and the scatter X^T X (dim x dim, float64). Exact integers for bit rows (counted, not multiplied). */
 export function scatter(m: RowMatrix, opts: { kernels?: WasmKernels | null } = {}): { sums: Float64Array; gram: Float64Array } {
   if (m.kind === 'float') return scatterFloat(m);
-  const k = opts.kernels === undefined ? wasmKernels() : opts.kernels;
-  return k ? scatterBitsWasm(k, m) : scatterBits(m);
+  const kern = opts.kernels === undefined ? wasmKernels() : opts.kernels;
+  return kern ? scatterBitsWasm(kern, m) : scatterBits(m);
 }
 
 function scatterBits(m: Extract<RowMatrix, { kind: 'bits' }>): { sums: Float64Array; gram: Float64Array } {
