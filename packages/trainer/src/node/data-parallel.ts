@@ -244,10 +244,14 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
     const batches: Batch[] = [];
     let cur: string[] = [];
     let size = 0;
+    // The last bytes go in quarter-size batches, so that no thread is left waiting long for the others' last batch.
+    let left = sizes.reduce((a, b) => a + b, 0);
+    const tail = 2 * workers * batchBytes;
     files.forEach((f, i) => {
       cur.push(f);
       size += sizes[i];
-      if (size >= batchBytes) { batches.push({ files: cur }); cur = []; size = 0; }
+      left -= sizes[i];
+      if (size >= (left < tail ? batchBytes / 4 : batchBytes)) { batches.push({ files: cur }); cur = []; size = 0; }
     });
     if (cur.length) batches.push({ files: cur });
     const examples = await encodeSft(tokenizer, opts, o);
