@@ -130,6 +130,23 @@ describe('tokenizeCorpus', () => {
     expect(Math.abs(d.meta.sft!.ratio - 0.1)).toBeLessThan(0.01);
   });
 
+  test('an array (streamed into its splits) gives the same corpus as an iterable (assembled at the end)', () => {
+    // lossless escapes give three ids per private-use character: more ids than code units, so the array spills
+    const lossless = bvv241('2-3', { lossless: true });
+    const pua = docs.map((d, i) => (i % 3 === 0 ? d + '\ue000\ue001'.repeat(200) : d));
+    const cases: Array<[typeof tok, string[], Record<string, unknown>]> = [
+      [tok, docs, { valFraction: 0.2, seed: 4 }], [tok, docs, { valFraction: 0 }], [tok, docs, { separatorId: null, seed: 7 }],
+      [tok, docs.slice(0, 2), { valFraction: 0.1 }], [lossless, pua, { valFraction: 0.1, seed: 3 }],
+    ];
+    for (const [t, texts, opts] of cases) {
+      const viaArray = tokenizeCorpus(t, texts, opts), viaIterable = tokenizeCorpus(t, new Set(texts), opts);
+      expect(viaArray.meta, JSON.stringify(opts)).toEqual(viaIterable.meta);
+      expect(viaArray.train).toEqual(viaIterable.train);
+      expect(viaArray.val).toEqual(viaIterable.val);
+    }
+    expect(() => tokenizeCorpus(tok, ['', ''], { valFraction: 0 })).toThrow(/empty corpus \(2 documents, 0 characters, 0 tokens\)/);
+  });
+
   test('async input (texts and examples) gives the same corpus as sync input', async () => {
     const examples = [{ prompt: 'Q: a', response: ' b' }, { prompt: 'Q: c', response: ' d' }, { prompt: 'Q: e', response: ' f' }];
     const sync = tokenizeCorpus(tok, docs, { sft: { examples, ratio: 0.2, maskPrompt: true } });

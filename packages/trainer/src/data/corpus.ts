@@ -5,6 +5,7 @@ import type { CorpusData } from './types.js';
 import { resolveOptions, type SftExample, type TokenizeCorpusOptions } from './corpus-options.js';
 import { DocumentIds } from './id-buffer.js';
 import { assembleCorpus } from './assemble.js';
+import { SplitStreams } from './split-streams.js';
 import { encodeExample, type EncodedExample } from './sft.js';
 
 /** What tokenizeCorpus reads: one text (one document), or documents from an array / iterable / async iterable. */
@@ -47,13 +48,16 @@ export function tokenizeCorpus(tokenizer: Tokenizer, texts: CorpusInput, opts: T
     let i = 0;
     for (const ex of opts.sft!.examples as Iterable<SftExample>) { examples.push(encodeExample(tokenizer, ex, i, o.sft)); i++; }
   }
-  const docs = new DocumentIds();
+  // An array of documents without SFT goes straight into its split streams (bvv241 gives at most one id per code
+  // unit outside lossless escapes; a tokenizer that gives more falls back to the usual assembly).
+  const streams = Array.isArray(texts) && !examples ? SplitStreams.plan(o, texts.map((t) => (typeof t === 'string' ? t.length : 0))) : null;
+  const docs = streams ?? new DocumentIds();
   if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
   else {
     let i = 0;
     for (const t of texts as Iterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
   }
-  return assembleCorpus(tokenizer, docs, examples, o);
+  return streams ? streams.finish(tokenizer) : assembleCorpus(tokenizer, docs as DocumentIds, examples, o);
 }
 
 /** tokenizeCorpus for any input, always as a Promise (reads async iterables document by document). */

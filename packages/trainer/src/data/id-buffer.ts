@@ -2,7 +2,15 @@
 // tokenizer's or a worker's id arrays, no copying), and the builder of one split's packed stream (StreamBuilder).
 // Large allocations are slow on small VMs (page faults), so the corpus is copied once, into its final arrays.
 
-export class DocumentIds {
+/** Where encoded documents go, in document order. */
+export interface DocumentSink {
+  /** One document's ids (kept by reference or copied at once: the caller must not change them afterwards). */
+  push(ids: Uint32Array, chars?: number): void;
+  /** Several documents packed back to back in one array (a worker's batch). */
+  pushChunk(ids: Uint32Array, lengths: ArrayLike<number>, chars: ArrayLike<number>): void;
+}
+
+export class DocumentIds implements DocumentSink {
   private chunks: Uint32Array[] = [];
   private docChunk: number[] = [];
   private docStart: number[] = [];

@@ -42,6 +42,36 @@ describe('tokenizing on worker threads', () => {
     }
   });
 
+  test('files without SFT go straight into their split streams: identical to tokenizeCorpus; a tokenizer with more ids than bytes falls back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glyphlm-files-'));
+    try {
+      docs.forEach((d, i) => writeFileSync(join(dir, `doc-${String(i).padStart(3, '0')}.txt`), d));
+      // more ids than UTF-8 bytes: every id three times (no tokenizer.json form, so it runs on this thread)
+      const triple = { ...tok, name: 'triple', vocabSize: tok.vocabSize, specialTokens: tok.specialTokens, fingerprint: 'triple',
+        encode: (t: string) => { const ids = tok.encode(t); const out = new Uint32Array(ids.length * 3); ids.forEach((id, i) => out.fill(id, 3 * i, 3 * i + 3)); return out; },
+        decode: (ids: ArrayLike<number>) => tok.decode(ids), tokenString: (id: number) => tok.tokenString(id),
+        isSpecial: (id: number) => tok.isSpecial(id), toHuggingFaceJSON: (): string => { throw new Error('no json'); } };
+      const cases: Array<[typeof tok | typeof triple, Record<string, unknown>]> = [
+        [tok, { valFraction: 0.1, seed: 3 }], [tok, { valFraction: 0 }], [tok, { valFraction: 0.2, split: 'tail' }],
+        [tok, { valFraction: 0.1, seed: 5, separatorId: null, blockSize: 64 }], [triple, { valFraction: 0.1, seed: 3 }],
+      ];
+      for (const [t, opts] of cases) {
+        const ref = tokenizeCorpus(t, docs, opts);
+        for (const workers of [1, 2]) {
+          const got = await tokenizeFiles(t, ['*.txt'], { cwd: dir, workers, batchChars: 20_000, ...opts });
+          expect(got.meta, `${t.name} ${JSON.stringify(opts)} workers ${workers}`).toEqual(ref.meta);
+          expect(got.train).toEqual(ref.train);
+          expect(got.val).toEqual(ref.val);
+        }
+      }
+      await expect(tokenizeFiles(tok, ['*.txt'], { cwd: dir, valFraction: 0.1, blockSize: 1_000_000 })).rejects.toThrow(/the train split has \d+ tokens; blockSize 1000000/);
+      await expect(tokenizeFiles({ ...triple, vocabSize: 3, name: 'tiny', encode: () => new Uint32Array([1, 5]) } as never, ['*.txt'], { cwd: dir, workers: 1, separatorId: null }))
+        .rejects.toThrow(/document 0, token 1: id 5 is outside the vocabulary \(0\.\.2\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a Hugging Face tokenizer is rebuilt in the workers from its tokenizer.json', async () => {
     const chars = [...new Set(docs.join(''))].sort();
     const vocab: Record<string, number> = { '[UNK]': 0 };

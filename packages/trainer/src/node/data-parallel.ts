@@ -9,7 +9,8 @@ import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
 import { resolveOptions, type SftExample, type TokenizeCorpusOptions } from '../data/corpus-options.js';
 import type { CorpusInput } from '../data/corpus.js';
-import { DocumentIds } from '../data/id-buffer.js';
+import { DocumentIds, type DocumentSink } from '../data/id-buffer.js';
+import { SplitStreams } from '../data/split-streams.js';
 import { assembleCorpus } from '../data/assemble.js';
 import { encodeExample, type EncodedExample } from '../data/sft.js';
 import { DATA_WORKER_SOURCE } from './data-worker-source.js';
@@ -150,8 +151,19 @@ async function closeWorkers(set: WorkerSet): Promise<void> {
   await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
 }
 
+/** Runs `assemble` here while the workers shut down on their own threads (their teardown overlaps it). */
+async function assembleWhileClosing<T>(set: WorkerSet, assemble: () => T): Promise<T> {
+  const closing = closeWorkers(set);
+  await new Promise<void>((res) => setImmediate(res)); // the terminate calls go out before the work here starts
+  try {
+    return assemble();
+  } finally {
+    await closing;
+  }
+}
+
 async function tokenizeBatches(
-  tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentIds,
+  tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentSink,
   readText: (file: string) => string,
 ): Promise<void> {
   const { workers, starting } = set;
@@ -226,8 +238,7 @@ export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: Corpus
   try {
     const examples = await encodeSft(tokenizer, opts, o); // a bad example fails before the corpus is tokenized
     await tokenizeBatches(tokenizer, set, textBatches(texts, batchChars), docs, readTextFileSync);
-    await closeWorkers(set);
-    return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+    return await assembleWhileClosing(set, () => assembleCorpus(tokenizer, docs, examples, o, nodeHashParts));
   } finally {
     await closeWorkers(set);
   }
@@ -255,10 +266,13 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
     });
     if (cur.length) batches.push({ files: cur });
     const examples = await encodeSft(tokenizer, opts, o);
-    const docs = new DocumentIds();
+    // a plain documents split goes straight into its streams (a file has at most as many ids as UTF-8 bytes for
+    // bvv241; a tokenizer that exceeds this falls back to the usual assembly)
+    const streams = SplitStreams.plan(o, sizes);
+    const docs = streams ?? new DocumentIds();
     await tokenizeBatches(tokenizer, set, batches, docs, readTextFileSync);
-    await closeWorkers(set);
-    return assembleCorpus(tokenizer, docs, examples, o, nodeHashParts);
+    return await assembleWhileClosing(set, () => (streams ? streams.finish(tokenizer, nodeHashParts)
+      : assembleCorpus(tokenizer, docs as DocumentIds, examples, o, nodeHashParts)));
   } finally {
     await closeWorkers(set);
   }
