@@ -39,6 +39,21 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
+describe('glyphlm grow / fuse --help', () => {
+  it('are listed and have their own help', async () => {
+    const top = await runGlyphlm(['--help']);
+    expect(top.stdout).toMatch(/\bgrow\b/);
+    expect(top.stdout).toMatch(/\bfuse\b/);
+    for (const c of ['grow', 'fuse']) {
+      const h = await runGlyphlm([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain(`Usage: glyphlm ${c}`);
+    }
+    expect((await runGlyphlm(['grow', '--help'])).stdout).toContain('--final-all-layers <n>');
+    expect((await runGlyphlm(['fuse', '--help'])).stdout).toContain('--average <what>');
+  });
+});
+
 describe('glyphlm grow', () => {
   it('adds a block on top; the block below and the frozen table stay byte-identical, the new block and the head train', async () => {
     const r = await runGlyphlm(['grow', SRC, '--add-layers', '1', '--steps', '4', '--seed', '5', '-o', GROWN]);

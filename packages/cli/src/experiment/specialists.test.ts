@@ -50,6 +50,8 @@ describe('glyphlm experiment --preset specialists-tiny', () => {
       expect(both.windows).toEqual([...m.valLoss.latin.windows, ...m.valLoss.cyrillic.windows]);
       expect(both.mean).toBeCloseTo(summarize(both.windows).mean, 12);
       expect(m.mmlu.n).toBe(6);
+      const items = (JSON.parse(readFileSync(join(RUN, m.mmlu.file), 'utf8')) as EvalResult).items;
+      expect(m.mmlu.answerCounts).toEqual([0, 1, 2, 3].map((c) => items.filter((it) => it.pred === c).length));
       expect(m.mmlu.ci95[0]).toBeLessThanOrEqual(m.mmlu.micro);
       expect(m.mmlu.ci95[1]).toBeGreaterThanOrEqual(m.mmlu.micro);
     }

@@ -214,7 +214,10 @@ function buildReport(p: SpecialistsPreset, name: string, outDir: string, prep: P
     return {
       key, label, kind, trainedOn: kind === 'specialist' ? [key] : [], path: relative(outDir, path),
       tokensSeen: t?.tokensSeen ?? 0, trainSeconds: t?.trainSeconds ?? 0, history: t?.history ?? [], valLoss,
-      mmlu: { micro: a.micro, ci95: a.ci95, n: a.n, invalidRate: a.invalidRate, chance: a.chance, file: `eval/${key}-harness.json` },
+      mmlu: {
+        micro: a.micro, ci95: a.ci95, n: a.n, invalidRate: a.invalidRate, chance: a.chance, file: `eval/${key}-harness.json`,
+        answerCounts: [0, 1, 2, 3].map((c) => e.mmlu.items.filter((it) => it.pred === c).length),
+      },
       samples: e.samples,
     };
   };

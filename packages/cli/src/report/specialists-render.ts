@@ -41,8 +41,8 @@ export function specialistsTables(r: SpecialistsReport): Table[] {
   };
   const mmlu: Table = {
     title: `MMLU, harness protocol (${s.mmlu.items} items)`,
-    header: ['model', 'accuracy [95 % CI]', 'invalid format', 'chance'],
-    rows: r.models.map((m) => [m.label, `${pct(m.mmlu.micro)} [${pct(m.mmlu.ci95[0])}, ${pct(m.mmlu.ci95[1])}]`, pct(m.mmlu.invalidRate), pct(m.mmlu.chance)]),
+    header: ['model', 'accuracy [95 % CI]', 'answers A / B / C / D', 'invalid format', 'chance'],
+    rows: r.models.map((m) => [m.label, `${pct(m.mmlu.micro)} [${pct(m.mmlu.ci95[0])}, ${pct(m.mmlu.ci95[1])}]`, (m.mmlu.answerCounts ?? []).join(' / '), pct(m.mmlu.invalidRate), pct(m.mmlu.chance)]),
   };
   const mp: Table = {
     title: 'Paired MMLU differences (same items; paired bootstrap CI, McNemar p)',
@@ -131,6 +131,8 @@ export function specialistsVerdict(r: Omit<SpecialistsReport, 'verdict'>): strin
   }
   const acc = r.models.map((m) => `${m.label} ${pct(m.mmlu.micro)}`).join(', ');
   const best = r.comparisons.mmlu.filter((c) => c.a === 'fused');
-  out.push(`MMLU (harness, ${r.setup.mmlu.items} items; chance 25 %): ${acc}. ${best.map((c) => `Fusion − ${label(r as SpecialistsReport, c.b)} ${signed(100 * c.diff, (v) => v.toFixed(1))} pp [${(100 * c.ci95[0]).toFixed(1)}, ${(100 * c.ci95[1]).toFixed(1)}] (${res(c.ci95)})`).join('; ')}.`);
+  const constant = r.models.filter((m) => (m.mmlu.answerCounts ?? []).some((c) => c === m.mmlu.n && c > 0));
+  const constantNote = constant.length === 0 ? '' : ` ${constant.length === r.models.length ? 'Every model' : constant.map((m) => m.label).join(', ')} gives the same letter on every item (${constant.map((m) => 'ABCD'[m.mmlu.answerCounts.findIndex((c) => c > 0)]).join('/')}): the accuracy is that letter's share of the gold answers, not knowledge.`;
+  out.push(`MMLU (harness, ${r.setup.mmlu.items} items; chance 25 %): ${acc}.${constantNote} ${best.map((c) => `Fusion − ${label(r as SpecialistsReport, c.b)} ${signed(100 * c.diff, (v) => v.toFixed(1))} pp [${(100 * c.ci95[0]).toFixed(1)}, ${(100 * c.ci95[1]).toFixed(1)}] (${res(c.ci95)})`).join('; ')}.`);
   return out;
 }

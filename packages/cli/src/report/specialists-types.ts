@@ -19,7 +19,11 @@ export interface SpecialistsModelReport {
   /** Per validation set (corpus key, and 'both' = every window of both): mean window loss with a t-based 95 % CI over windows, and every window's loss. */
   valLoss: Record<string, Interval & { windows: number[] }>;
   /** MMLU, harness protocol: accuracy with its 95 % CI (mmlu-eval), invalid-format rate, chance, items. */
-  mmlu: { micro: number; ci95: [number, number]; n: number; invalidRate: number; chance: number; file: string };
+  mmlu: {
+    micro: number; ci95: [number, number]; n: number; invalidRate: number; chance: number; file: string;
+    /** How often the model chose A, B, C, D (a constant answer shows as one non-zero count). */
+    answerCounts: number[];
+  };
   samples: Array<{ prompt: string; completion: string }>;
 }
 
