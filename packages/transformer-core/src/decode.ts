@@ -1,7 +1,12 @@
-// Single-token decoding at batch 1 (generate's inner loop) with few, head-independent ops: tfjs dispatch costs tens
-// of microseconds per op, which dominates a one-token step, so attention here is elementwise over all heads at once
-// (q * K summed over hd, p * V summed over positions) instead of per-head matMuls. Cache: per layer K and V as
-// [H, len, hd], a static `shared` part (the prompt) and a small `own` part merged into it every MERGE_EVERY tokens.
+// Single-token decoding at batch 1 with tfjs ops (generate's steps where no fast decoder runs: webgpu, cpu, and wasm
+// with setFastPaths(false) / fastDecode: false). Why a variant beside infer.ts: tfjs dispatch costs tens of
+// microseconds per op, which dominates a one-token step, so attention here is elementwise over all heads at once
+// (q * K summed over hd, p * V summed over positions) instead of infer.ts's per-head matMuls. Measured 2026-12-06
+// (this 2-core VM under load, shakespeare-char layers, 48 steps (cpu: 24) after a 16-token prompt, fast paths off): wasm
+// 57 tok/s here against 36 for infer.ts at Tn = 1; cpu 5.2 against 6.0 (the cpu backend is not dispatch-bound).
+// webgpu could not be measured here (Dawn on SwiftShader did not finish in 400 s); it is the backend this path is
+// kept for. Cache: per layer K and V as [H, len, hd], a static `shared` part (the prompt) and a small `own` part
+// merged into it every MERGE_EVERY tokens (stepper.ts).
 import { tf } from './tf.js';
 import { geluInfer } from './ops.js';
 import { layerNormInfer } from './layer-norm.js';
