@@ -2,7 +2,10 @@
 // Words are hashed while the encoder scans them. The cache is direct-mapped: each slot is one 64-byte line of 16
 // Int32s (hash, word length and id count, up to 6 ids, up to 16 code units), a new word overwrites its slot, so
 // a lookup touches one line and the table never grows or rehashes (on fresh text most words are new, and a
-// growing table cost more in rehashing and cache misses than it saved). Longer words are not cached.
+// growing table cost more in rehashing and cache misses than it saved). 1,024 slots (64 KiB) keep the frequent
+// words of the current text and leave the CPU caches to the merge table: measured on the trainer's multilingual
+// bench text, a 1 MiB cache made fresh text ~25 % slower than no cache at all, 64 KiB about as fast as none, and
+// on text seen before ~15 % faster than none. Longer words are not cached.
 const STRIDE = 16;
 const MAX_IDS = 6;
 const MAX_UNITS = 16;
@@ -13,8 +16,8 @@ export class WordCache {
   private readonly slots: Int32Array;
   private readonly units: Uint16Array;
 
-  /** `slotBits`: log2 of the number of slots (64 bytes each; default 2^14, 1 MiB). */
-  constructor(slotBits = 14) {
+  /** `slotBits`: log2 of the number of slots (64 bytes each; default 2^10, 64 KiB). */
+  constructor(slotBits = 10) {
     this.mask = (1 << slotBits) - 1;
     const buf = new ArrayBuffer((STRIDE * 4) << slotBits);
     this.slots = new Int32Array(buf);
