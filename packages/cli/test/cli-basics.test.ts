@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bvv241 } from '@glyphlm/unicode-tokenizer';
 import { OUT, requireBuilt, runGlyphlm } from './helpers.js';
 
-const SUBCOMMANDS = ['tokenize', 'embed', 'generate', 'train', 'eval', 'experiment', 'report', 'export-torch', 'import-torch'];
+const SUBCOMMANDS = ['tokenize', 'embed', 'generate', 'train', 'eval', 'experiment', 'report', 'export-torch', 'import-torch', 'grow', 'fuse'];
 
 beforeAll(() => { requireBuilt(); mkdirSync(OUT, { recursive: true }); });
 

@@ -2,11 +2,9 @@
 // demand (dynamic import), so `--help` and flag errors answer at once without loading tfjs.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError, exitCodeOf, oneLine } from './errors.js';
+import type { CliIO } from './io.js';
 
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+export type { CliIO } from './io.js';
 
 const defaultIO: CliIO = {
   stdout: (s) => { process.stdout.write(s); },

@@ -2,7 +2,7 @@
 // metadata `glyphlm`), and optionally a glyph sheet PNG and a 2-D map SVG of the tokens of a sample text.
 import { toSafetensors } from '@glyphlm/glyph-embeddings';
 import { glyphSheet, map2d, map2dSvg } from '@glyphlm/glyph-embeddings/viz';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { buildMatrix, resolveFont } from '../cli/embeddings.js';
 import { writeAtomic } from '../cli/files.js';
 import { createProgress } from '../cli/progress.js';

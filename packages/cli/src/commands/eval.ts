@@ -2,7 +2,7 @@
 // one-line summary with the CI95, invalid-format rate and chance line.
 import { join } from 'node:path';
 import { evaluate, loadMMLU, resultsMarkdown, type Protocol } from '@glyphlm/mmlu-eval';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { loadCheckedModel } from '../cli/checkpoint.js';
 import { writeAtomic } from '../cli/files.js';

@@ -1,6 +1,6 @@
 // `glyphlm experiment`: the main job (see experiment/experiment.ts), or with --preset specialists / specialists-tiny
 // the specialists-and-fusion experiment (experiment/specialists.ts). Exit code 130 when Ctrl-C stopped it.
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { runExperiment } from '../experiment/experiment.js';
 import type { ExperimentFlags } from '../experiment/options.js';
 

@@ -1,5 +1,5 @@
 // `glyphlm generate`: a checkpoint + a prompt -> text streamed to stdout as tokens are produced.
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { loadCheckedModel } from '../cli/checkpoint.js';
 

@@ -1,7 +1,7 @@
 // `glyphlm report`: re-renders report.md and report.html of run folders from their report.json (after an upgrade
 // of the renderer, or to check a copied folder); one line per folder on stdout.
 import { join } from 'node:path';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { readReport, writeReportFiles } from '../report/write.js';
 import { readSpecialistsReport, writeSpecialistsReportFiles } from '../report/specialists-write.js';
 

@@ -2,7 +2,7 @@
 // tokenizer's statistics (characters per token, <unk> rate, tokens per byte) per input and overall.
 import { readFileSync } from 'node:fs';
 import { tokenizerStats } from '@glyphlm/unicode-tokenizer';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { requireFile } from '../cli/files.js';
 import { resolveTokenizer } from '../cli/tokenizer.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createArmModel, writeTrainerCheckpoint, type RecordedOptions } from '@glyphlm/trainer';
 import { nodeCheckpointStorage } from '@glyphlm/trainer/node';
 import { useBackend } from '@glyphlm/transformer-core';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { resolveExperiment } from '../experiment/options.js';
 import { prepareExperiment } from '../experiment/prepare.js';
 import type { ArmName } from '../experiment/presets.js';

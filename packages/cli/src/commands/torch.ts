@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadCheckpoint, useBackend } from '@glyphlm/transformer-core';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { requireDir, writeDirAtomic } from '../cli/files.js';
 import { TOKENIZER_SIDECAR } from '../cli/sidecar.js';

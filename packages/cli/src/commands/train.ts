@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createArmModel, train } from '@glyphlm/trainer';
 import { saveCheckpoint, useBackend } from '@glyphlm/transformer-core';
-import type { CliIO } from '../cli/program.js';
+import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { requireFile, writeAtomic } from '../cli/files.js';
 import { createProgress } from '../cli/progress.js';

@@ -148,7 +148,7 @@ export async function runExperiment(flags: ExperimentFlags, io: ExperimentIO, co
 
 function estimateOnly(exp: ResolvedExperiment, outDir: string, io: ExperimentIO): ExperimentOutcome {
   const e = estimateTraining(exp.preset, 65536);
-  io.out(`paper-335m: ${e.runs} runs (${exp.preset.arms.length} arms, ${exp.preset.seeds.length} seeds) of ${e.tokensPerRun.toLocaleString('en-US')} tokens at ${(e.flopsPerToken / 1e9).toFixed(2)} GFLOP/token.\n`);
+  io.out(`paper-335m: ${e.runs} runs (${exp.preset.arms.length} arms x ${exp.preset.seeds.length} seeds${e.runs < exp.preset.arms.length * exp.preset.seeds.length ? ', some arms on fewer seeds' : ''}) of ${e.tokensPerRun.toLocaleString('en-US')} tokens at ${(e.flopsPerToken / 1e9).toFixed(2)} GFLOP/token.\n`);
   io.out(`On this CPU (${cpus().length} cores, ~${e.gflops} GFLOP/s sustained on wasm) that is about ${humanDuration(e.seconds)}: not a CPU job.\n`);
   io.out('Use the PyTorch twin on GPUs instead: write each arm as a step-0 run (initial weights, AdamW at step 0, shards) and continue it with torchrun:\n');
   for (const arm of exp.preset.arms) {
