@@ -54,9 +54,10 @@ interface Shared {
   merges?: Array<[number, number, number]>;
   mergeCount: number;
   table: MergeTable;
-  /** id of each BMP code unit as a single-char token, or -1 */
-  charId: Int32Array;
-  /** 1 where the code unit can take part in a merge (appears in a multi-char token and is in the vocabulary) */
+  /**
+   * 1 where the code unit can take part in a merge (appears in a multi-char token and is in the vocabulary). A
+   * mergeable unit is a monogram, whose id is the unit itself (monogramId), so words need no id table.
+   */
   mergeable: Uint8Array;
   /** specials by first char ('<' or '['), longest first */
   specialsByFirst: Map<number, Array<[string, number]>>;
@@ -121,16 +122,10 @@ function getShared(variant: Bvv241Variant, tables?: Bvv241Tables): Shared {
   const lengthOrdered = isLengthOrdered(merges.map(([, , m]) => resultLength.get(m)!));
   s = {
     variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, merges, mergeCount: merges.length, table: new MergeTable(merges),
-    charId: monogramIds(), mergeable, specialsByFirst: specialsByFirstChar(), lengthOrdered, innerPairs,
+    mergeable, specialsByFirst: specialsByFirstChar(), lengthOrdered, innerPairs,
   };
   shared.set(key, s);
   return s;
-}
-
-function monogramIds(): Int32Array {
-  const charId = new Int32Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) charId[c] = monogramId(c);
-  return charId;
 }
 
 /** Specials by first char ('<' or '['), longest first. */
@@ -158,7 +153,7 @@ function sharedFromTables(variant: '2-3' | 'max', t: Bvv241Tables): Shared {
   const table = MergeTable.fromEntries(t.mergeEntries);
   if (table.size > t.mergeCount) bad('mergeEntries', `hold ${table.size} pairs, more than mergeCount ${t.mergeCount}`);
   return {
-    variant, vocabSize: variant === '2-3' ? 0x10000 : 0x20000, mergeCount: t.mergeCount, table, charId: monogramIds(),
+    variant, vocabSize: variant === '2-3' ? 0x10000 : 0x20000, mergeCount: t.mergeCount, table,
     mergeable: t.mergeable, specialsByFirst: specialsByFirstChar(), lengthOrdered: t.lengthOrdered,
     innerPairs: PairSet.fromSlots(t.innerPairs),
   };
@@ -246,7 +241,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   encode(text: string): Uint32Array {
     checkText(text);
     flatten(text);
-    const { charId, mergeable, specialsByFirst } = this.s;
+    const { mergeable, specialsByFirst } = this.s;
     const n = text.length;
     // Ids go into a small reused buffer that stays in the CPU caches; a full buffer is copied out as one chunk,
     // and the chunks are joined at the end. (Writing into a fresh n-sized array instead costs page faults on
@@ -282,8 +277,7 @@ export class Bvv241Tokenizer implements Tokenizer {
         k = this.encodeWord(text, wordStart, i, hash, out, k); wordStart = -1;
       }
       if (k > limit) k = flushInto(chunks, out, k);
-      const id = charId[c];
-      if (id >= 0) { out[k++] = id; i++; continue; }
+      if (c < 0xd800 || (c >= 0xf900 && c < 0xffff)) { out[k++] = c; i++; continue; } // a monogram: id = unit
       // Not in the vocabulary: a surrogate (pair or lone), PUA or U+FFFF.
       let cp = c, units = 1;
       if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
@@ -316,7 +310,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   /** BPE of text[from, to), a run of mergeable BMP code units whose FNV hash is `hash`; writes at out[k]. */
   private encodeWord(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
-    if (len === 1) { out[k] = this.s.charId[text.charCodeAt(from)]; return k + 1; }
+    if (len === 1) { out[k] = text.charCodeAt(from); return k + 1; } // mergeable units are their own ids
     if (len <= 3 && this.s.lengthOrdered) return this.encodeShortWord(text, from, len, out, k);
     if (len > LINEAR_FROM) return this.encodeLongWord(text, from, to, out, k);
     const hit = this.cache.get(text, from, to, hash, out, k);
@@ -330,15 +324,15 @@ export class Bvv241Tokenizer implements Tokenizer {
    * token merges with the remaining unit if that pair merges.
    */
   private encodeShortWord(text: string, from: number, len: number, out: Uint32Array, k: number): number {
-    const { charId, table } = this.s;
+    const table = this.s.table;
     const e = table.entries, mask = table.mask;
-    const a = charId[text.charCodeAt(from)], b = charId[text.charCodeAt(from + 1)];
+    const a = text.charCodeAt(from), b = text.charCodeAt(from + 1); // mergeable units are their own ids
     const ab = findPair(e, mask, a, b);
     if (len === 2) {
       if (ab >= 0) { out[k] = e[ab + 3]; return k + 1; }
       out[k] = a; out[k + 1] = b; return k + 2;
     }
-    const c = charId[text.charCodeAt(from + 2)];
+    const c = text.charCodeAt(from + 2);
     const bc = findPair(e, mask, b, c);
     if (ab >= 0 && (bc < 0 || e[ab + 2] <= e[bc + 2])) {
       const m = e[ab + 3];
@@ -367,7 +361,7 @@ export class Bvv241Tokenizer implements Tokenizer {
       const c = j < to ? text.charCodeAt(j) : 0;
       if (j === to || !pairs.has(text.charCodeAt(j - 1), c)) {
         const len = j - start;
-        if (len === 1) out[k++] = this.s.charId[text.charCodeAt(start)];
+        if (len === 1) out[k++] = text.charCodeAt(start);
         else k = this.mergeInto(text, start, j, hash, out, k, false);
         start = j; hash = WordCache.SEED;
       }
@@ -380,8 +374,7 @@ export class Bvv241Tokenizer implements Tokenizer {
     const len = to - from;
     if (this.scratch.length < len) this.scratch = new Int32Array(Math.max(len, this.scratch.length * 2));
     const ids = this.scratch;
-    const charId = this.s.charId;
-    for (let j = 0; j < len; j++) ids[j] = charId[text.charCodeAt(from + j)];
+    for (let j = 0; j < len; j++) ids[j] = text.charCodeAt(from + j); // mergeable units are their own ids
     const m = this.s.lengthOrdered
       ? mergeWordLinear(this.s.table, ids, len, this.s.mergeCount)
       : mergeWord(this.s.table, ids, len);
