@@ -52,6 +52,17 @@ export function fastPathsEnabled(): boolean {
   return enabled;
 }
 
+/** Runs `f` with fast paths on or off and restores the previous setting (tests compare the two paths this way). */
+export async function withFastPaths<T>(on: boolean, f: () => T | Promise<T>): Promise<T> {
+  const before = enabled;
+  enabled = on;
+  try {
+    return await f();
+  } finally {
+    enabled = before;
+  }
+}
+
 function activeSet(): FastPathSet | null {
   if (!enabled) return null;
   const set = sets.get(tf.getBackend());

@@ -7,4 +7,3 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 export { tf };
-export type Tensor = tf.Tensor;

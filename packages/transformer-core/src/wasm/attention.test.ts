@@ -8,7 +8,7 @@ import { causalMask, selfAttention } from '../ops.js';
 import { rotaryTables } from '../rotary.js';
 import { createModel } from '../model.js';
 import './register.js'; // the wasm kernels: the fused attention, and what a trainable embedding needs
-import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { ATTENTION } from '../fast-kernels.js';
 
 tf.env().set('IS_TEST', false);
@@ -20,8 +20,7 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 async function attend(qkvData: Float32Array, dyData: Float32Array, B: number, T: number, H: number, d: number, fused: boolean) {
-  setFastPaths(fused);
-  try {
+  return withFastPaths(fused, async () => {
     const hd = d / H;
     const { cos: cA, sin: sA } = rotaryTables(hd, 0, T, 10000);
     const cos = tf.tensor3d(cA, [T, 1, hd / 2]), sin = tf.tensor3d(sA, [T, 1, hd / 2]), mask = causalMask(T, T);
@@ -33,9 +32,7 @@ async function attend(qkvData: Float32Array, dyData: Float32Array, B: number, T:
     const res = { out: (await out.data()) as Float32Array, g: (await g.data()) as Float32Array };
     tf.dispose([cos, sin, mask, qkv, dy, out, g]);
     return res;
-  } finally {
-    setFastPaths(true);
-  }
+  });
 }
 
 /** float64 attention of one (batch, head): rotary on q (scaled) and k, causal softmax, P v. */
@@ -99,15 +96,12 @@ describe('fused causal self-attention (wasm)', () => {
     const ids = Array.from({ length: 3 }, () => Array.from({ length: 50 }, () => Math.floor(rng.next() * 97)));
     const tg = ids.map((r) => r.map((x) => (x * 7 + 1) % 97));
     const run = async (fused: boolean) => {
-      setFastPaths(fused);
-      try {
+      return withFastPaths(fused, async () => {
         const { value, grads } = tf.variableGrads(() => m.loss(ids, tg), m.trainableVariables);
         const out = { loss: (await value.data())[0], g: await Promise.all(m.trainableVariables.map((v) => grads[v.name].data())) };
         tf.dispose([value, ...Object.values(grads)]);
         return out;
-      } finally {
-        setFastPaths(true);
-      }
+      });
     };
     const n0 = tf.memory().numTensors;
     const a = await run(true), b = await run(false);

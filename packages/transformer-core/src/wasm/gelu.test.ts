@@ -6,7 +6,7 @@ import { Rng } from '../rng.js';
 import { gelu } from '../ops.js';
 import { geluKernel } from './kernel.js';
 import './register.js';
-import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { GELU } from '../fast-kernels.js';
 
 tf.env().set('IS_TEST', false);
@@ -57,8 +57,7 @@ describe('fused GELU (wasm)', () => {
     const data = rng.normal(new Float32Array(37 * 61), 3);
     const dyData = rng.normal(new Float32Array(37 * 61), 1);
     const run = async (enabled: boolean) => {
-      setFastPaths(enabled);
-      try {
+      return withFastPaths(enabled, async () => {
         const x = tf.tensor2d(data, [37, 61]);
         const dy = tf.tensor2d(dyData, [37, 61]);
         const y = gelu(x);
@@ -66,9 +65,7 @@ describe('fused GELU (wasm)', () => {
         const out = { y: (await y.data()) as Float32Array, g: (await g.data()) as Float32Array };
         tf.dispose([x, dy, y, g]);
         return out;
-      } finally {
-        setFastPaths(true);
-      }
+      });
     };
     const n0 = tf.memory().numTensors;
     const a = await run(true), b = await run(false);

@@ -8,7 +8,7 @@ import { Rng } from '../rng.js';
 import { headCrossEntropy } from '../head.js';
 import { defaultBlockCols } from './head-xent.js';
 import './register.js';
-import { hasFastKernel, setFastPaths } from '../fast-paths.js';
+import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { HEAD_XENT } from '../fast-kernels.js';
 import { HeapMatMul } from './xnn-matmul.js';
 import { wasmHeap } from './heap.js';
@@ -18,8 +18,7 @@ tf.env().set('IS_TEST', false);
 interface Run { loss: number; noTape: number; dh: Float32Array; dW: Float32Array }
 
 async function lossAndGrads(h: tf.Tensor2D, W: tf.Variable, tg: Int32Array, blocked: boolean, blockCols = 0, chunkRows = 0): Promise<Run> {
-  setFastPaths(blocked);
-  try {
+  return withFastPaths(blocked, async () => {
     const hv = tf.variable(h);
     const tiling = { blockCols, chunkRows };
     const { value, grads } = tf.variableGrads(() => headCrossEntropy(hv, [W], tg, tiling) as tf.Scalar, [hv, W]);
@@ -28,9 +27,7 @@ async function lossAndGrads(h: tf.Tensor2D, W: tf.Variable, tg: Int32Array, bloc
     out.noTape = (await nt.data())[0];
     tf.dispose([value, nt, hv, ...Object.values(grads)]);
     return out;
-  } finally {
-    setFastPaths(true);
-  }
+  });
 }
 
 function maxRel(a: Float32Array, b: Float32Array | Float64Array): number {
@@ -125,15 +122,12 @@ describe('vocabulary-blocked head cross-entropy (wasm)', () => {
     const V = widths.reduce((a, b) => a + b, 0);
     const tg = Int32Array.from({ length: N }, (_, i) => (i % 9 === 0 ? -1 : Math.floor(rng.next() * V)));
     const run = async (blocked: boolean) => {
-      setFastPaths(blocked);
-      try {
+      return withFastPaths(blocked, async () => {
         const { value, grads } = tf.variableGrads(() => headCrossEntropy(h, Ws, tg, { blockCols: 64, chunkRows: 32 }) as tf.Scalar, Ws);
         const out = { loss: (await value.data())[0], g: await Promise.all(Ws.map((w) => grads[w.name].data() as Promise<Float32Array>)) };
         tf.dispose([value, ...Object.values(grads)]);
         return out;
-      } finally {
-        setFastPaths(true);
-      }
+      });
     };
     const n0 = tf.memory().numTensors;
     const a = await run(true), b = await run(false);
