@@ -40,6 +40,8 @@ test('wrong tables are errors naming the field', async () => {
   };
   expect(await attempt({ ...good, variant: 'max' })).toThrow(/options\.tables\.variant is "max", not "2-3"/);
   expect(await attempt({ ...good, mergeable: new Uint8Array(5) })).toThrow(/options\.tables\.mergeable/);
+  const marksSurrogate = good.mergeable.slice(); marksSurrogate[0xd800] = 1;
+  expect(await attempt({ ...good, mergeable: marksSurrogate })).toThrow(/options\.tables\.mergeable marks U\+D800, which is no token/);
   expect(await attempt({ ...good, mergeEntries: new Int32Array(12) })).toThrow(/not 4 times a power of two/);
   expect(await attempt({ ...good, mergeCount: 3 })).toThrow(/options\.tables\.mergeEntries hold 12224 pairs, more than mergeCount 3/);
   expect(await attempt({ ...good, innerPairs: new Int32Array(3) })).toThrow(/PairSet\.fromSlots: 3 slots/);

@@ -147,6 +147,7 @@ function sharedFromTables(variant: '2-3' | 'max', t: Bvv241Tables): Shared {
   if (t.variant !== variant) bad('variant', `is ${JSON.stringify(t.variant)}, not ${JSON.stringify(variant)}`);
   if (!(t.mergeEntries instanceof Int32Array)) bad('mergeEntries', 'is not an Int32Array');
   if (!(t.mergeable instanceof Uint8Array) || t.mergeable.length !== 0x10000) bad('mergeable', 'is not a Uint8Array of 65,536');
+  for (let c = 0; c < 0x10000; c++) if (t.mergeable[c] && monogramId(c) < 0) bad('mergeable', `marks U+${c.toString(16).toUpperCase()}, which is no token`);
   if (!(t.innerPairs instanceof Int32Array)) bad('innerPairs', 'is not an Int32Array');
   if (!Number.isInteger(t.mergeCount) || t.mergeCount < 0) bad('mergeCount', 'is not a count');
   if (typeof t.lengthOrdered !== 'boolean') bad('lengthOrdered', 'is not a boolean');
