@@ -27,8 +27,9 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
   const model = createArmModel(arm, prep.config, 0);
   const dir = mkdtempSync(join(tmpdir(), 'glyphlm-calibrate-'));
   try {
-    // A fresh process runs its first steps in unoptimised wasm (DEVELOPERS.md): the step time is the median of
-    // the probe's last steps, after that warm-up.
+    // Probe 1 (10 steps, with validations and checkpoints) measures the fixed costs of a run. A fresh process runs
+    // its first steps ~2x slower (unoptimised wasm, fresh wasm heap pages: DEVELOPERS.md), so the step time comes
+    // from probe 2, on the same warmed-up threads and heaps that the runs use (the worker engine's pool).
     const probeSteps = 10;
     const t = scheduleFor(p.train, probeSteps);
     const w0 = performance.now();
@@ -37,8 +38,11 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
       weightDecay: t.weightDecay, gradClip: t.gradClip, gradAccumSteps: t.gradAccumSteps, evalEvery: 5, evalBatches: t.evalBatches,
       checkpointDir: join(dir, 'ckpt'), checkpointEvery: 5, workers: p.workers,
     });
-    const wall = (performance.now() - w0) / 1000;
-    const steady = res.history.slice(probeSteps - 5).map((h) => h.tokensPerSecond).filter((x) => x > 0).sort((a, b) => a - b);
+    const warm = await train({
+      model, data: prep.data, steps: 6, batchSize: t.batchSize, seed: 1, lr: t.lr, minLr: t.minLr, warmupSteps: 1,
+      weightDecay: t.weightDecay, gradClip: t.gradClip, gradAccumSteps: t.gradAccumSteps, evalEvery: 0, evalBatches: 1, workers: p.workers,
+    });
+    const steady = warm.history.slice(1).map((h) => h.tokensPerSecond).filter((x) => x > 0).sort((a, b) => a - b);
     const tps = steady[Math.floor(steady.length / 2)];
     const tokensPerStep = t.batchSize * t.gradAccumSteps * p.model.blockSize;
     const secondsPerStep = tokensPerStep / tps;
@@ -51,9 +55,8 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     await saveCheckpoint(model, join(dir, 'final'));
     const saveSeconds = (performance.now() - c0) / 1000;
     const fixedEval = (performance.now() - e0) / 1000;
-    // The probe ran 2 validations (evalBatches each) and wrote 2 trainer checkpoints (model + 2 moment tensors per
-    // weight: ~3x a model save); what is left of its wall time is the engine's start-up (worker threads and the
-    // slower first steps). The runs pay it no more: the worker engine keeps its threads, warmed up, in a pool.
+    // A run's fixed costs: its validations (evalBatches each) and trainer checkpoints (model + 2 moment tensors per
+    // weight: ~3x a model save). Worker start-up is not among them: the engine keeps its threads in a pool.
     const valSeconds = (finalValSeconds * t.evalBatches) / p.finalEvalBatches;
     const ckptSeconds = 3 * saveSeconds;
     const full = scheduleFor(p.train, 100);
@@ -68,7 +71,7 @@ export async function calibrate(p: Preset, prep: Prepared, elapsedSeconds: numbe
     const runs = runCount(p);
     const mmluRuns = p.mmlu.firstSeedOnly ? p.arms.length : runs;
     const evalSecondsPerRun = fixedEval + ((mmluSample * items) / Math.max(1, sampleItems) * mmluRuns) / runs;
-    const calibrationSeconds = wall + (performance.now() - e0) / 1000;
+    const calibrationSeconds = (performance.now() - w0) / 1000;
     const left = budget - elapsedSeconds - calibrationSeconds - SAFETY_SECONDS - runs * (runOverheadSeconds + evalSecondsPerRun);
     const fit = Math.floor(left / (runs * secondsPerStep));
     const steps = Math.max(MIN_STEPS, fit);
