@@ -77,7 +77,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     budgetMinutes: 15,
     finalEvalBatches: 8,
     model: { nEmbed: 256, dModel: 256, nLayer: 4, nHead: 4, blockSize: 128, dropout: 0 },
-    train: { steps: 120, batchSize: 8, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 20, evalBatches: 4, checkpointEvery: 15 },
+    train: { steps: 60, batchSize: 16, gradAccumSteps: 1, lr: 2e-3, minLr: 2e-4, warmupSteps: 6, weightDecay: 0.1, gradClip: 1, evalEvery: 20, evalBatches: 4, checkpointEvery: 15 },
     seeds: [1, 2, 3],
     armSeeds: { 'trainable-from-glyph': [1, 2], 'random-binary': [1, 2] },
     arms: [...ARM_NAMES],
