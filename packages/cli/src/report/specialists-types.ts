@@ -1,6 +1,6 @@
 // The schema of a specialists run's report.json (glyphlm.specialists.report/1): two specialists trained on two
 // scripts over one frozen table, their logit-average fusion, each on both validation sets and on MMLU.
-import type { HistoryPoint, Interval } from './types.js';
+import type { HistoryPoint, Interval, MmluPairedReport } from './types.js';
 
 export const SPECIALISTS_SCHEMA = 'glyphlm.specialists.report/1';
 
@@ -36,17 +36,8 @@ export interface SpecialistsValComparison {
   diff: Interval;
 }
 
-export interface SpecialistsMmluComparison {
-  a: string;
-  b: string;
-  n: number;
-  accA: number;
-  accB: number;
-  diff: number;
-  /** Paired bootstrap 95 % CI of accA - accB over items (mmlu-eval compareModels). */
-  ci95: [number, number];
-  mcnemarP: number;
-}
+/** a - b over the same items: mmlu-eval compareModels' paired bootstrap CI95 and McNemar's p (one protocol). */
+export type SpecialistsMmluComparison = Omit<MmluPairedReport, 'protocol'>;
 
 export interface SpecialistsReport {
   schema: typeof SPECIALISTS_SCHEMA;

@@ -50,15 +50,7 @@ export class MergeTable {
 
   /** Slot of the pair (an index into `entries`, a multiple of 4), or -1 if the pair does not merge. */
   find(a: number, b: number): number {
-    const e = this.entries, mask = this.mask;
-    let h = MergeTable.hash(a, b) & mask;
-    for (;;) {
-      const s = h << 2;
-      const l = e[s];
-      if (l === -1) return -1;
-      if (l === a && e[s + 1] === b) return s;
-      h = (h + 1) & mask;
-    }
+    return findPair(this.entries, this.mask, a, b);
   }
 
   rankAt(slot: number): number { return this.entries[slot + 2]; }
@@ -67,7 +59,7 @@ export class MergeTable {
 
 /** Slot of the pair (a, b) in a table's entries, or -1: MergeTable.find as a plain function for the hot loops. */
 export function findPair(e: Int32Array, mask: number, a: number, b: number): number {
-  let h = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) >>> 0) & mask;
+  let h = MergeTable.hash(a, b) & mask;
   for (;;) {
     const s = h << 2;
     const l = e[s];
