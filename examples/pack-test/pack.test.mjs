@@ -90,6 +90,30 @@ describe('packed packages installed with npm', () => {
     }, 200_000);
   }
 
+  it('one copy of tfjs: the packages share the user\'s @tensorflow/* (peer dependencies), nothing bundles another', () => {
+    // every installed copy of a tfjs package, wherever npm put it
+    const copies = {};
+    const walk = (dir, depth) => {
+      if (depth > 6 || !existsSync(dir)) return;
+      for (const name of readdirSync(dir)) {
+        if (name === '@tensorflow') {
+          for (const p of readdirSync(join(dir, name))) (copies[p] ??= []).push(join(dir, name, p));
+        } else if (name.startsWith('@')) {
+          for (const p of readdirSync(join(dir, name))) walk(join(dir, name, p, 'node_modules'), depth + 1);
+        } else if (name !== '.bin' && name !== '.package-lock.json') walk(join(dir, name, 'node_modules'), depth + 1);
+      }
+    };
+    walk(join(project, 'node_modules'), 0);
+    for (const [name, dirs] of Object.entries(copies)) expect(dirs.map((d) => d.slice(project.length + 1)), name).toHaveLength(1);
+    expect(Object.keys(copies)).toEqual(expect.arrayContaining(['tfjs-core', 'tfjs-backend-cpu', 'tfjs-backend-wasm']));
+    // and the model's tf is the user's: same namespace object, from the installed tarball
+    const out = run(process.execPath, ['--input-type=module', '-e', "import * as tf from '@tensorflow/tfjs-core'; const core = await import('@glyphlm/transformer-core'); await core.tf.ready(); console.log(core.tf === tf, core.tf.getBackend())"], project);
+    expect(out.trim()).toBe('true wasm');
+    const bytes = (f) => readFileSync(f).length;
+    const dist = join(project, 'node_modules/@glyphlm/transformer-core/dist/index.js');
+    expect(bytes(dist)).toBeLessThan(600_000); // no bundled tfjs (it was 2.7 MB)
+  }, 60_000);
+
   it('a strict TypeScript consumer type-checks against every package\'s exports', () => {
     copyFileSync(join(import.meta.dirname, 'consumer.ts'), join(project, 'consumer.ts'));
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext',

@@ -93,7 +93,7 @@ export async function buildEmbeddings(tok: TokenizerLike, opts: BuildOptions): P
   if (opts.cache === true) {
     const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
     if (!proc?.versions?.node) throw new GlyphEmbeddingsError('buildEmbeddings: cache: true needs Node; pass a CacheStore in browsers');
-    store = (await import('./node.js')).fileCacheStore();
+    store = (await import('./node/index.js')).fileCacheStore();
   } else store = opts.cache;
   if (store) {
     key = await cacheKey(keyParts);
@@ -230,7 +230,7 @@ async function resolveParallel(p: BuildOptions['parallel'], rows: RowMatrix): Pr
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (!proc?.versions?.node || rows.kind !== 'bits' || rows.rows * rows.dim < 1 << 24) return undefined;
   try {
-    const { nodeParallel } = await import('./node-parallel.js');
+    const { nodeParallel } = await import('./node/parallel.js');
     return nodeParallel();
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 // The ParallelProvider contract: the heavy build steps (scatter, projection, eigen-decomposition) that a host can
-// run elsewhere. buildEmbeddings() calls it; the Node adapter (node-parallel.ts) implements it on worker threads.
+// run elsewhere. buildEmbeddings() calls it; the Node adapter (node/parallel.ts) implements it on worker threads.
 // A file of its own so the implementation does not import build.ts (which loads the adapter on demand).
 import type { SymmetricEigen } from './pca/eigen.js';
 import type { PcaModel } from './pca/model.js';

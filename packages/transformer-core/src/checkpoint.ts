@@ -175,7 +175,7 @@ export async function loadCheckpoint(src: string | URL | CheckpointBytes | Uint8
   }
   if (typeof src === 'string') {
     if (!isNode) throw new CheckpointError(`loadCheckpoint: ${src} is not a URL (directories need Node)`);
-    const node = await import('./node.js');
+    const node = await import('./node/index.js');
     const { config, weights, dir } = await node.readCheckpointDir(src, opts.onProgress);
     return modelFromCheckpoint(config, weights, opts, { config: `${dir}/config.json`, weights: `${dir}/model.safetensors` });
   }
@@ -194,7 +194,7 @@ export async function saveCheckpoint(model: GPT, dir?: string, opts: SaveOptions
   const out = await serializeCheckpoint(model, opts);
   if (dir !== undefined) {
     if (!isNode) throw new CheckpointError('saveCheckpoint: writing a directory needs Node; call without dir for the bytes');
-    const node = await import('./node.js');
+    const node = await import('./node/index.js');
     await node.writeCheckpointDir(dir, out.config, out.weights);
   }
   return out;

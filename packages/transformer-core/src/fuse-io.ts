@@ -2,7 +2,7 @@
 // config.json + model.safetensors, loadable on their own and by the PyTorch twin) and fused.json, the manifest:
 // { format: "glyphlm-fused", formatVersion: 1, average, weights, tableFingerprint, tokenizerFingerprint?,
 //   members: [{ dir, tableFingerprint, nLayer, dModel }] }. Browser-safe: bytes in, bytes out; directories go
-// through the Node adapter (fuse-node.ts, loaded on demand), written as a temp folder renamed into place.
+// through the Node adapter (node/fuse-folders.ts, loaded on demand), written as a temp folder renamed into place.
 import { serializeCheckpoint, modelFromCheckpoint, type CheckpointBytes, type SaveOptions } from './checkpoint.js';
 import type { GPT } from './model.js';
 import { FusedModel, FusionError, fuseModels, tableFingerprint, type FusionAverage } from './fuse.js';
@@ -109,7 +109,7 @@ export async function saveFused(model: FusedModel, dir?: string, opts: SaveOptio
       files.push([`${memberDir(i)}/config.json`, m.config]);
       files.push([`${memberDir(i)}/model.safetensors`, m.weights]);
     });
-    const node = await import('./fuse-node.js');
+    const node = await import('./node/fuse-folders.js');
     await node.writeFolderAtomic(dir, files, 'fused.json');
   }
   return out;
@@ -119,7 +119,7 @@ export async function saveFused(model: FusedModel, dir?: string, opts: SaveOptio
 export async function loadFused(src: string | FusedBytes): Promise<FusedModel> {
   if (typeof src === 'string') {
     if (!isNode) throw new FusionError(`loadFused: ${src}: folders need Node; pass { manifest, members } bytes`);
-    const node = await import('./fuse-node.js');
+    const node = await import('./node/fuse-folders.js');
     const dir = src.replace(/\/+$/, '');
     const manifestText = await node.readText(`${dir}/fused.json`);
     const manifest = parseFusedManifest(manifestText, `${dir}/fused.json`);

@@ -14,7 +14,7 @@ import {
 import {
   AdamW, createModel, loadCheckpoint, saveCheckpoint, tensorShapes, tf, useBackend, type GPT, type StateDict,
 } from './index.js';
-import { diff, pythonUnittest, readFloat32Npy, torchrunTrain, twin, twinUnavailable, writeIds } from './interop/twin.js';
+import { diff, pythonUnittest, readFloat32Npy, torchrunTrain, twin, twinUnavailable, writeIds } from './testing/pytorch-twin.js';
 
 tf.env().set('IS_TEST', false);
 const CFG = { vocabSize: 512, nEmbed: 32, dModel: 64, nLayer: 2, nHead: 4, blockSize: 64 };

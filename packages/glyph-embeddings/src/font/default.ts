@@ -1,5 +1,5 @@
 // defaultFont(): UnifontEX (OFL-1.1) from @fontsource/unifontex, decoded from its .woff. In Node the file is read
-// through the Node adapter (dynamic import of ../node-fs.js); in browsers pass `bytes` or `url`, or let it fetch
+// through the Node adapter (dynamic import of ../node/fs.js); in browsers pass `bytes` or `url`, or let it fetch
 // the package file relative to this module (works with bundlers that rewrite `new URL(..., import.meta.url)`).
 import { GlyphEmbeddingsError } from '../errors.js';
 import { loadFont, type GlyphFont } from './font.js';
@@ -28,7 +28,7 @@ export function defaultFont(opts: DefaultFontOptions = {}): Promise<GlyphFont> {
   if (!cached) {
     cached = (async () => {
       if (isNode()) {
-        const { readDefaultFontBytes } = await import('../node-fs.js');
+        const { readDefaultFontBytes } = await import('../node/fs.js');
         const { bytes, path } = await readDefaultFontBytes(DEFAULT_FONT_SPECIFIER);
         return loadFont(bytes, { source: path });
       }

@@ -2,10 +2,10 @@
 // the eigenvector rotation replay with its own wasm kernel instance, reading inputs from and writing results into
 // SharedArrayBuffers.
 import { parentPort } from 'node:worker_threads';
-import { createWasmKernels } from './compute/kernels.js';
-import { replayOnColumns } from './pca/eigen.js';
-import { projectBitsWasm, scatterBitsWasm } from './pca/fast.js';
-import type { PcaModel } from './pca/model.js';
+import { createWasmKernels } from '../compute/kernels.js';
+import { replayOnColumns } from '../pca/eigen.js';
+import { projectBitsWasm, scatterBitsWasm } from '../pca/fast.js';
+import type { PcaModel } from '../pca/model.js';
 
 export type WorkerJob =
   | { kind: 'scatter'; rows: number; dim: number; wordsPerRow: number; words: SharedArrayBuffer; cols: [number, number]; gram: SharedArrayBuffer }

@@ -1,7 +1,7 @@
-// Worker thread of the Node head pool (node-head-pool.ts): holds a column block of the transposed output head and
+// Worker thread of the Node head pool (head-pool.ts): holds a column block of the transposed output head and
 // returns x @ block for each hidden vector it receives (the wasm SIMD gemv kernel, no tfjs).
 import { parentPort } from 'node:worker_threads';
-import { HeadBlock } from './wasm/head-block.js';
+import { HeadBlock } from '../wasm/head-block.js';
 
 let block: HeadBlock | null = null;
 

@@ -48,4 +48,4 @@ export async function readCheckpointDir(
   return { config, weights, dir };
 }
 
-export { createHeadPool, type HeadPoolOptions } from './node-head-pool.js';
+export { createHeadPool, type HeadPoolOptions } from './head-pool.js';

@@ -1,14 +1,14 @@
 // Node adapter of @glyphlm/glyph-embeddings (subpath `@glyphlm/glyph-embeddings/node`): font files from disk, the
 // on-disk matrix cache (temp file + rename; entries are checksummed by the cache layer), and worker-thread
-// parallelism for the heavy build steps. The only module (with node-fs.ts and node-parallel.ts) that imports Node built-ins.
+// parallelism for the heavy build steps. The only module (with fs.ts, parallel.ts and worker.ts beside it) that imports Node built-ins.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CacheStore } from './cache.js';
-import { loadFont, type GlyphFont } from './font/font.js';
-import { readFontFile } from './node-fs.js';
+import type { CacheStore } from '../cache.js';
+import { loadFont, type GlyphFont } from '../font/font.js';
+import { readFontFile } from './fs.js';
 
-export { readFontFile } from './node-fs.js';
-export { nodeParallel, type NodeParallelOptions } from './node-parallel.js';
+export { readFontFile } from './fs.js';
+export { nodeParallel, type NodeParallelOptions } from './parallel.js';
 
 /** Loads a font file from disk; errors name the path. */
 export async function loadFontFile(path: string): Promise<GlyphFont> {

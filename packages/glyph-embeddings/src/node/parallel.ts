@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ParallelProvider } from './parallel.js';
-import type { WorkerJob } from './node-worker.js';
-import { wasmKernels } from './compute/kernels.js';
-import { eigenStages, finishEigen, replayOnColumns } from './pca/eigen.js';
-import type { PcaModel } from './pca/model.js';
-import type { RowMatrix } from './recipes/registry.js';
+import type { ParallelProvider } from '../parallel.js';
+import type { WorkerJob } from './worker.js';
+import { wasmKernels } from '../compute/kernels.js';
+import { eigenStages, finishEigen, replayOnColumns } from '../pca/eigen.js';
+import type { PcaModel } from '../pca/model.js';
+import type { RowMatrix } from '../recipes/registry.js';
 
 export interface NodeParallelOptions {
   /** Number of worker threads (default: available cores, at most 4). */
@@ -43,7 +43,7 @@ async function runJobs(file: string, jobs: WorkerJob[]): Promise<void> {
 
 /** A ParallelProvider backed by worker_threads, or an empty provider (single thread) when workers cannot run. */
 export function nodeParallel(opts: NodeParallelOptions = {}): ParallelProvider {
-  const file = fileURLToPath(new URL('./node-worker.js', import.meta.url));
+  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
   const n = Math.max(1, Math.min(4, opts.workers ?? availableParallelism()));
   if (n < 2 || !existsSync(file)) return {};
   return {

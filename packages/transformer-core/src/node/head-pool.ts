@@ -3,9 +3,9 @@
 // reading the output head (vocab x dModel floats per token), so the head's columns are split between this thread
 // and worker threads, each holding its block in its own wasm memory (the gemv kernel), computed at the same time.
 import { Worker } from 'node:worker_threads';
-import type { ModelWeights } from './model-weights.js';
-import type { HeadPool } from './generate.js';
-import { HeadBlock } from './wasm/head-block.js';
+import type { ModelWeights } from '../model-weights.js';
+import type { HeadPool } from '../generate.js';
+import { HeadBlock } from '../wasm/head-block.js';
 
 export interface HeadPoolOptions {
   /** Worker threads besides this one (default 1: two cores). */

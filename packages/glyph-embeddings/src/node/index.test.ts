@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildEmbeddings } from './build.js';
-import { frameCacheEntry, unframeCacheEntry } from './cache.js';
-import { fileCacheStore, loadFontFile } from './node.js';
-import type { TokenizerLike } from './types.js';
+import { buildEmbeddings } from '../build.js';
+import { frameCacheEntry, unframeCacheEntry } from '../cache.js';
+import { fileCacheStore, loadFontFile } from './index.js';
+import type { TokenizerLike } from '../types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glyphlm-cache-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,11 +83,11 @@ describe('loadFontFile', () => {
   });
 });
 
-const distWorker = new URL('../dist/node-worker.js', import.meta.url);
+const distWorker = new URL('../../dist/node/worker.js', import.meta.url);
 describe.skipIf(!existsSync(distWorker))('nodeParallel (worker threads, from dist/)', () => {
   it('scatter, eigen replay and projection on 2 workers give byte-identical matrices', async () => {
-    const dist = (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof import('./index.js');
-    const distNode = (await import(new URL('../dist/node.js', import.meta.url).href)) as typeof import('./node.js');
+    const dist = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof import('../index.js');
+    const distNode = (await import(new URL('../../dist/node/index.js', import.meta.url).href)) as typeof import('./index.js');
     const chars = Array.from({ length: 3000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000)) + (i % 3 ? 'a' : ''));
     const t: TokenizerLike = { vocabSize: chars.length, fingerprint: 'par', tokenString: (i) => chars[i], isSpecial: () => false };
     const single = await dist.buildEmbeddings(t, { recipe: 'bvv241-2-3', parallel: false });

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 // Node adapter of fuse-io.ts (loaded on demand, stubbed in the browser bundle): a fused model's folder is written
 // whole into a temp folder beside the target and renamed into place, so a reader never sees half of one.
-import { readCheckpointDir } from './node.js';
+import { readCheckpointDir } from './index.js';
 
 /**
  * Writes `files` (paths relative to `dir`) as the folder `dir`: into `dir.tmp-<random>/`, then renamed. An existing
