@@ -1,5 +1,6 @@
-// Backend selection (useBackend). The kernels this package adds to wasm are registered by wasm/register.ts. Optional
-// runtimes (tfjs-node, the Dawn `webgpu` package, the webgpu backend) are dynamic imports, never dependencies.
+// Backend selection (useBackend) on the user's tfjs (a peer dependency). The kernels this package adds to wasm are
+// registered by wasm/register.ts. Optional runtimes (tfjs-node, the Dawn `webgpu` package, the webgpu backend, an
+// optional peer) are dynamic imports, never dependencies.
 import { tf } from './tf.js';
 
 export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
@@ -32,7 +33,12 @@ async function loadWebGPU(): Promise<void> {
     });
   }
   if (!(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) throw new Error("useBackend('webgpu'): navigator.gpu is not available");
-  await import('@tensorflow/tfjs-backend-webgpu');
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    // an optional peer dependency: not installed unless the user wants WebGPU
+    throw new Error(`useBackend('webgpu'): @tensorflow/tfjs-backend-webgpu is not installed (npm install @tensorflow/tfjs-backend-webgpu@4.22.0): ${(e as Error).message}`);
+  }
   webgpuLoaded = true;
 }
 
