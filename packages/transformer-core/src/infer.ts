@@ -16,9 +16,10 @@ import type { KVPart } from './kv-cache.js';
 
 /**
  * Runs Tn new tokens per row (ids flat [B*Tn]) after `shared` (batch 1) and `own` (batch B). Returns the residual
- * stream before the final norm [B*Tn, d] and the new own part (the old one is left to the caller).
+ * stream before the final norm [B*Tn, d] and the new own part (the old one is left to the caller); with `join` (batch
+ * 1 with a shared part only) also `joined`, the shared part followed by the new own part (what mergeParts would make).
  */
-export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null): { x: tf.Tensor2D; own: KVPart } {
+export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null, join = false): { x: tf.Tensor2D; own: KVPart; joined?: KVPart } {
   const c = model.config;
   const H = c.nHead;
   const hd = c.dModel / H;
@@ -28,15 +29,21 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
   const pos0 = Tp + Tq;
   if (pos0 + Tn > c.blockSize) throw new RangeError(`inference: ${pos0 + Tn} positions exceed blockSize ${c.blockSize}`);
   const S = Tq + Tn;
+  if (join && (B !== 1 || !shared)) throw new RangeError('inference: join needs batch 1 and a shared part');
+  // Attention over the shared part: keys and values joined to the row's own ([hd, Tp + S], [Tp + S, hd]) when that
+  // copies less than joining the scores and splitting the probabilities (Tn > hd), or when the joined part is wanted.
+  const joinKV = !!shared && (join || Tn > hd);
   const res = tf.tidy(() => {
     let x: tf.Tensor = model.embed(ids);
     const { cos: cA, sin: sA } = rotaryTables(hd, pos0, Tn, c.ropeBase);
     const cos = tf.tensor3d(cA, [Tn, 1, hd / 2]);
     const sin = tf.tensor3d(sA, [Tn, 1, hd / 2]);
-    const mask = Tn > 1 ? causalMask(Tn, S) : null;
+    const mask = Tn > 1 ? causalMask(Tn, joinKV ? Tp + S : S) : null;
     const scale = 1 / Math.sqrt(hd);
     const kTs: tf.Tensor[][] = [];
     const vs: tf.Tensor[][] = [];
+    const joinedK: tf.Tensor[][] = [];
+    const joinedV: tf.Tensor[][] = [];
     model.layers.forEach((L, li) => {
       const h = layerNormInfer(x);
       const [q0, k0, v0] = tf.split(tf.matMul(h, L.qkv), 3, 1);
@@ -47,12 +54,24 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
       const vsNew = splitHeads(v0, B, H);
       const layerK: tf.Tensor[] = [];
       const layerV: tf.Tensor[] = [];
+      const layerJK: tf.Tensor[] = [];
+      const layerJV: tf.Tensor[] = [];
       const outs: tf.Tensor[] = qs.map((qi, g) => {
         const kTn = Tn === 1 ? tf.reshape(ks[g], [hd, 1]) : tf.transpose(ks[g]);
         const kT = own ? tf.concat([own.kT[li][g], kTn], 1) : kTn;
         const v = own ? tf.concat([own.v[li][g], vsNew[g]], 0) : vsNew[g];
         layerK.push(kT);
         layerV.push(v);
+        if (joinKV) {
+          const hh = g % H;
+          const kAll = tf.concat([shared!.kT[li][hh], kT], 1); // [hd, Tp + S]
+          const vAll = tf.concat([shared!.v[li][hh], v], 0); // [Tp + S, hd]
+          layerJK.push(kAll);
+          layerJV.push(vAll);
+          let sAll = tf.matMul(qi, kAll); // [Tn, Tp + S]
+          if (mask) sAll = tf.add(sAll, mask);
+          return tf.matMul(tf.softmax(sAll, -1), vAll);
+        }
         let sOwn = tf.matMul(qi, kT); // [Tn, S]
         if (mask) sOwn = tf.add(sOwn, mask);
         if (!shared) return tf.matMul(tf.softmax(sOwn, -1), v);
@@ -64,14 +83,19 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
       });
       kTs.push(layerK);
       vs.push(layerV);
+      joinedK.push(layerJK);
+      joinedV.push(layerJV);
       const om = mergeHeads(outs, B, H);
       x = tf.add(x, tf.matMul(om, L.proj));
       const h2 = layerNormInfer(x);
       x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));
     });
-    return { x: x as tf.Tensor2D, kTs, vs };
+    // the joined keys and values are kept only when asked for
+    return { x: x as tf.Tensor2D, kTs, vs, joinedK: join ? joinedK : [], joinedV: join ? joinedV : [] };
   });
-  return { x: res.x, own: { len: S, kT: res.kTs, v: res.vs } };
+  const out: { x: tf.Tensor2D; own: KVPart; joined?: KVPart } = { x: res.x, own: { len: S, kT: res.kTs, v: res.vs } };
+  if (join) out.joined = { len: Tp + S, kT: res.joinedK, v: res.joinedV };
+  return out;
 }
 
 /** Final norm + head on selected rows of the residual stream: logits [rows.length, vocab]. */

@@ -2,12 +2,16 @@
 // model. Requests are sorted so that shared prefixes sit together; each batch computes the prefix common to its rows
 // once (a batch-1 KV cache per model, extended or cut back from the previous batch's prefix) and runs only the
 // right-padded suffixes as a batch. Right padding needs no mask: under the causal mask no real token attends to a
-// pad that follows it. The caller says how the models' residual rows become logits (one head, or a fusion of heads).
+// pad that follows it. Requests whose model inputs (context + continuation minus its last token) are identical --
+// an MMLU item's ` A`..` D` in bvv241, a space then the letter -- differ only in the target of their last position:
+// one batch-1 forward of the input, carried on the same prefix cache, gives all of them, with no suffix rows and the
+// head run once per distinct position. The caller says how the models' residual rows become logits (one head, or a
+// fusion of heads).
 import { tf } from './tf.js';
 import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
 import { inferStep } from './infer.js';
-import { disposePart, mergeParts, slicePart, type KVPart } from './kv-cache.js';
+import { disposePart, slicePart, type KVPart } from './kv-cache.js';
 
 export interface LogprobRequest {
   context: ArrayLike<number>;
@@ -42,6 +46,10 @@ function lcp(a: Int32Array, b: Int32Array, max: number): number {
   let i = 0;
   while (i < n && a[i] === b[i]) i++;
   return i;
+}
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && lcp(a, b, a.length) === a.length;
 }
 
 function compareSeq(a: Int32Array, b: Int32Array): number {
@@ -90,6 +98,22 @@ export async function scoreContinuations(
   try {
     let k = 0;
     while (k < order.length) {
+      if (usePrefix) {
+        // a run of requests with the same input (sorted, so adjacent): one forward serves the whole run
+        let e = k + 1;
+        while (e < order.length && sameIds(reqs[order[e]].input, reqs[order[k]].input)) e++;
+        if (e - k >= 2) {
+          const run = order.slice(k, e).map((i) => reqs[i]);
+          const had = cachedIds?.length ?? 0;
+          const first = Math.min(...run.map((r) => r.ctxLen - 1)); // the first position whose logits are scored
+          const keep = cachedIds ? lcp(cachedIds, run[0].input, first) : 0;
+          cachedIds = null; // until every model holds the new prefix
+          await scoreSharedInput(models, rowLogits, vocabSize, run, had, keep, first, cached, results);
+          cachedIds = run[0].input.slice();
+          k = e;
+          continue;
+        }
+      }
       // a batch of consecutive (sorted) requests
       const batch = [reqs[order[k]]];
       let maxLen = batch[0].input.length;
@@ -113,7 +137,11 @@ export async function scoreContinuations(
         if (!(cachedIds && keep === cachedIds.length && keep === P)) {
           const had = cachedIds?.length ?? 0;
           cachedIds = null; // until every model holds the new prefix
-          models.forEach((m, i) => { cached[i] = extendPrefix(m, cached[i], had, keep, prefix); });
+          models.forEach((m, i) => {
+            const r = extendPrefix(m, cached[i], had, keep, prefix);
+            r.x?.dispose();
+            cached[i] = r.part;
+          });
           cachedIds = prefix.slice();
         }
       }
@@ -125,6 +153,43 @@ export async function scoreContinuations(
   return results;
 }
 
+/**
+ * Log-probabilities of `targets[r]` (any number per row) under the logits at `rows` of the models' residual streams,
+ * and each row's argmax; the head runs once per row, in chunks of ~32 Mi logits across the models.
+ */
+async function logprobsAtRows(
+  xs: readonly tf.Tensor[], rowLogits: RowLogits, V: number, rows: number[], targets: number[][],
+): Promise<{ lp: Float32Array[]; am: Int32Array }> {
+  const R = rows.length;
+  const lp = targets.map((t) => new Float32Array(t.length));
+  const am = new Int32Array(R);
+  const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / xs.length));
+  for (let r0 = 0; r0 < R; r0 += chunk) {
+    const r1 = Math.min(R, r0 + chunk);
+    const flat: number[] = [];
+    for (let r = r0; r < r1; r++) for (const t of targets[r]) flat.push((r - r0) * V + t);
+    const [lpT, amT] = tf.tidy(() => {
+      const logits = rowLogits(xs, rows.slice(r0, r1));
+      const lse = tf.logSumExp(logits, 1);
+      const rowOf = new Int32Array(flat.length);
+      let f = 0;
+      for (let r = r0; r < r1; r++) for (let j = 0; j < targets[r].length; j++) rowOf[f++] = r - r0;
+      const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(Int32Array.from(flat), 'int32'));
+      return [tf.sub(picked, tf.gather(lse, tf.tensor1d(rowOf, 'int32'))), tf.argMax(logits, 1)];
+    });
+    try {
+      const [a, b] = await Promise.all([lpT.data(), amT.data()]);
+      let f = 0;
+      for (let r = r0; r < r1; r++) for (let j = 0; j < targets[r].length; j++) lp[r][j] = (a as Float32Array)[f++];
+      am.set(b as Int32Array, r0);
+    } finally {
+      lpT.dispose();
+      amT.dispose();
+    }
+  }
+  return { lp, am };
+}
+
 /** Runs one batch's right-padded suffixes (after each model's `shared` prefix) and writes its results. */
 async function scoreBatch(
   models: readonly ModelWeights[], rowLogits: RowLogits, V: number, batch: Request[], P: number,
@@ -134,12 +199,12 @@ async function scoreBatch(
   const Ls = Math.max(...batch.map((r) => r.input.length - P));
   const ids = new Int32Array(B * Ls);
   const rows: number[] = [];
-  const targets: number[] = [];
+  const targets: number[][] = [];
   batch.forEach((r, b) => {
     ids.set(r.input.subarray(P), b * Ls);
     for (let j = 0; j < r.cont.length; j++) {
       rows.push(b * Ls + (r.ctxLen - 1 + j - P));
-      targets.push(r.cont[j]);
+      targets.push([r.cont[j]]);
     }
   });
   const xs: tf.Tensor[] = [];
@@ -149,38 +214,15 @@ async function scoreBatch(
       disposePart(step.own);
       xs.push(step.x);
     }
-    const M = rows.length;
-    const lp = new Float32Array(M);
-    const am = new Int32Array(M);
-    // ~32 Mi logits per chunk across the models
-    const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / V / models.length));
-    for (let m0 = 0; m0 < M; m0 += chunk) {
-      const m1 = Math.min(M, m0 + chunk);
-      const [lpT, amT] = tf.tidy(() => {
-        const logits = rowLogits(xs, rows.slice(m0, m1));
-        const lse = tf.logSumExp(logits, 1);
-        const flat = new Int32Array(m1 - m0);
-        for (let m = m0; m < m1; m++) flat[m - m0] = (m - m0) * V + targets[m];
-        const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, 'int32'));
-        return [tf.sub(picked, lse), tf.argMax(logits, 1)];
-      });
-      try {
-        const [a, b2] = await Promise.all([lpT.data(), amT.data()]);
-        lp.set(a as Float32Array, m0);
-        am.set(b2 as Int32Array, m0);
-      } finally {
-        lpT.dispose();
-        amT.dispose();
-      }
-    }
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows, targets);
     let m = 0;
     for (const r of batch) {
       const tokens: number[] = [];
       let greedy = true;
       let sum = 0;
       for (let j = 0; j < r.cont.length; j++, m++) {
-        tokens.push(lp[m]);
-        sum += lp[m];
+        tokens.push(lp[m][0]);
+        sum += lp[m][0];
         if (am[m] !== r.cont[j]) greedy = false;
       }
       results[r.i] = { sum, tokens, isGreedy: greedy };
@@ -191,22 +233,66 @@ async function scoreBatch(
 }
 
 /**
- * One model's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
- * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part.
+ * Scores a run of requests with one and the same input: every model's prefix cache (holding `had` positions, the
+ * first `keep` shared with the input, `keep` <= `first`) is extended by the rest of the input in one batch-1 step,
+ * whose residual rows at positions `first`..end give every request's logits; the cache then holds the whole input.
  */
-function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array): KVPart {
+async function scoreSharedInput(
+  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, run: Request[], had: number, keep: number,
+  first: number, cached: Array<KVPart | null>, results: LogprobResult[],
+): Promise<void> {
+  const input = run[0].input;
+  const L = input.length;
+  const xs: tf.Tensor[] = [];
+  try {
+    models.forEach((m, i) => {
+      const r = extendPrefix(m, cached[i], had, keep, input);
+      cached[i] = r.part;
+      xs.push(r.x!); // keep <= first < L: at least one position is computed
+    });
+    // residual row of position p: p - keep; the targets read at each position from `first` on
+    const rows = Array.from({ length: L - first }, (_, j) => first + j - keep);
+    const targets: number[][] = rows.map(() => []);
+    const slot = run.map((r) => Array.from(r.cont, (t, j) => targets[r.ctxLen - 1 + j - first].push(t) - 1));
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows, targets);
+    run.forEach((r, n) => {
+      const tokens: number[] = [];
+      let greedy = true;
+      let sum = 0;
+      for (let j = 0; j < r.cont.length; j++) {
+        const row = r.ctxLen - 1 + j - first;
+        const v = lp[row][slot[n][j]];
+        tokens.push(v);
+        sum += v;
+        if (am[row] !== r.cont[j]) greedy = false;
+      }
+      results[r.i] = { sum, tokens, isGreedy: greedy };
+    });
+  } finally {
+    xs.forEach((x) => x.dispose());
+  }
+}
+
+/**
+ * One model's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
+ * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part and
+ * the residual rows of the positions it computed, `keep`..end (null when it computed none; the caller disposes them).
+ */
+function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array): { part: KVPart; x: tf.Tensor2D | null } {
   const P = prefix.length;
   const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
   let next: KVPart;
+  let x: tf.Tensor2D | null = null;
   if (keep < P) {
-    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null);
-    r.x.dispose();
-    next = base ? mergeParts(base, r.own) : r.own;
+    // with a base, inferStep joins it to the new positions' keys and values as it attends over both
+    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null, base !== null);
+    x = r.x;
+    next = base ? r.joined! : r.own;
     if (base) disposePart(r.own);
   } else {
     next = base!;
   }
   if (base && base !== next && base !== old) disposePart(base);
   if (old && old !== next) disposePart(old);
-  return next;
+  return { part: next, x };
 }
