@@ -59,7 +59,8 @@ export class MergeTable {
 
 /** Slot of the pair (a, b) in a table's entries, or -1: MergeTable.find as a plain function for the hot loops. */
 export function findPair(e: Int32Array, mask: number, a: number, b: number): number {
-  let h = MergeTable.hash(a, b) & mask;
+  // MergeTable.hash written out: in encode's large inlined loops V8 had run out of inlining budget for the call
+  let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) & mask;
   for (;;) {
     const s = h << 2;
     const l = e[s];

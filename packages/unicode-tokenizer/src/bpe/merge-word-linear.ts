@@ -6,13 +6,12 @@
 //   2. take them in that order, skipping pairs whose characters were already absorbed; after each such merge,
 //      "cascade": the new token is the only place where a longer merge can now apply, so repeatedly merge it with
 //      its left or right neighbour, whichever pair has the lower rank, until neither merges.
-// Each merge removes one symbol, so the work is O(n) plus the ordering of step 1: a selection scan for short
-// words (the usual case: no sort, no allocation), a key sort or a counting sort for long ones.
+// Each merge removes one symbol, so the work is O(n) plus the ordering of step 1: an insertion sort for short
+// words (the usual case: a few keys, no allocation), a key sort or a counting sort for long ones.
 import { findPair as find, type MergeTable } from './merge-table.js';
 
-/** Words up to this length take the initial pairs by repeated minimum search instead of a sort. */
+/** Words up to this length (< 32) take the initial pairs by an insertion sort of (rank, position) keys. */
 const SELECT_MAX = 24;
-const NO_PAIR = 0x7fffffff;
 
 let prevBuf = new Int32Array(64), nextBuf = new Int32Array(64), singleBuf = new Uint8Array(64);
 let posBuf = new Int32Array(64), rankBuf = new Int32Array(64), orderBuf = new Int32Array(64), keyBuf = new Float64Array(0);
@@ -28,25 +27,29 @@ export function mergeWordLinear(table: MergeTable, ids: Int32Array, n: number, r
   }
   const e = table.entries, mask = table.mask;
   const prev = prevBuf, next = nextBuf, single = singleBuf;
-  for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1; single[i] = 1; }
-  next[n - 1] = -1;
   if (n <= SELECT_MAX) {
-    // rank of the pair starting at each position (NO_PAIR: none), taken lowest first, ties leftmost
-    const rank = rankBuf;
-    let left = 0;
+    // the initial pairs that merge, insertion-sorted by (rank, position) as one key; each one's slot kept
+    const keys = rankBuf, slots = posBuf;
+    let m = 0;
     for (let i = 0; i + 1 < n; i++) {
       const s = find(e, mask, ids[i], ids[i + 1]);
-      if (s >= 0) { rank[i] = e[s + 2]; left++; } else rank[i] = NO_PAIR;
+      if (s < 0) continue;
+      slots[i] = s;
+      const key = e[s + 2] * 32 + i; // i < 32
+      let q = m++;
+      while (q > 0 && keys[q - 1] > key) { keys[q] = keys[q - 1]; q--; }
+      keys[q] = key;
     }
-    while (left > 0) {
-      let best = -1, bestRank = NO_PAIR;
-      for (let i = 0; i + 1 < n; i++) if (rank[i] < bestRank) { bestRank = rank[i]; best = i; }
-      if (best < 0) break;
-      rank[best] = NO_PAIR;
-      left--;
-      applyPair(e, mask, ids, prev, next, single, best);
+    if (m === 0) return n;
+    for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1; single[i] = 1; }
+    next[n - 1] = -1;
+    for (let q = 0; q < m; q++) {
+      const i = keys[q] & 31;
+      if (single[i] && single[i + 1]) mergeAt(e, mask, ids, prev, next, single, i, slots[i]);
     }
   } else {
+    for (let i = 0; i < n; i++) { prev[i] = i - 1; next[i] = i + 1; single[i] = 1; }
+    next[n - 1] = -1;
     const m = sortedPairs(e, mask, ids, n, rankCount);
     const order = orderBuf;
     for (let q = 0; q < m; q++) applyPair(e, mask, ids, prev, next, single, order[q]);
@@ -63,7 +66,12 @@ export function mergeWordLinear(table: MergeTable, ids: Int32Array, n: number, r
 function applyPair(e: Int32Array, mask: number, ids: Int32Array, prev: Int32Array, next: Int32Array, single: Uint8Array, i: number): void {
   const j = i + 1;
   if (!single[i] || !single[j] || next[i] !== j) return;
-  const slot = find(e, mask, ids[i], ids[j]);
+  mergeAt(e, mask, ids, prev, next, single, i, find(e, mask, ids[i], ids[j]));
+}
+
+/** Merges the single characters at i and i + 1 (their pair's slot is `slot`), then cascades. */
+function mergeAt(e: Int32Array, mask: number, ids: Int32Array, prev: Int32Array, next: Int32Array, single: Uint8Array, i: number, slot: number): void {
+  const j = i + 1;
   ids[i] = e[slot + 3]; single[i] = 0; single[j] = 0; ids[j] = -1;
   let nn = next[j];
   next[i] = nn;

@@ -1,4 +1,4 @@
-// A string-free, fixed-size cache from words (runs of UTF-16 code units inside a larger text) to their BPE ids.
+// A string-free, fixed-size cache from words (runs of UTF-16 code units inside a units buffer) to their BPE ids.
 // Words are hashed while the encoder scans them. The cache is direct-mapped: each slot is one 64-byte line of 16
 // Int32s (hash, word length and id count, up to 6 ids, up to 16 code units), a new word overwrites its slot, so
 // a lookup touches one line and the table never grows or rehashes (on fresh text most words are new, and a
@@ -29,21 +29,21 @@ export class WordCache {
   static readonly SEED = 0x811c9dc5 | 0;
 
   /** Copies the cached ids of text[from, to) into out at k and returns the new k, or -1 on a miss. */
-  get(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
+  get(text: Uint16Array, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
     const len = to - from;
     const slots = this.slots;
     const s = (hash & this.mask) * STRIDE;
     const info = slots[s + 1];
     if (slots[s] !== hash || info >>> 8 !== len) return -1; // an empty slot has length 0; cached words >= 2
     const u = this.units, b = (s + UNITS_AT) * 2;
-    for (let j = 0; j < len; j++) if (u[b + j] !== text.charCodeAt(from + j)) return -1;
+    for (let j = 0; j < len; j++) if (u[b + j] !== text[from + j]) return -1;
     const n = info & 0xff;
     for (let q = 0; q < n; q++) out[k + q] = slots[s + 2 + q];
     return k + n;
   }
 
   /** Remembers the ids of text[from, to) (replacing whatever word had the slot); long words are skipped. */
-  set(text: string, from: number, to: number, hash: number, ids: Int32Array, n: number): void {
+  set(text: Uint16Array, from: number, to: number, hash: number, ids: Int32Array, n: number): void {
     const len = to - from;
     if (len > MAX_UNITS || n > MAX_IDS) return;
     const slots = this.slots;
@@ -51,6 +51,6 @@ export class WordCache {
     slots[s] = hash; slots[s + 1] = (len << 8) | n;
     for (let q = 0; q < n; q++) slots[s + 2 + q] = ids[q];
     const u = this.units, b = (s + UNITS_AT) * 2;
-    for (let j = 0; j < len; j++) u[b + j] = text.charCodeAt(from + j);
+    for (let j = 0; j < len; j++) u[b + j] = text[from + j];
   }
 }

@@ -2,18 +2,17 @@
 // tokenizer.json (BPE over the whole text, no pre-tokenizer, specials matched verbatim, one <unk> per unknown
 // code point), with a word cache and boundary splitting that keep encoding linear, and an optional lossless mode.
 import type { Tokenizer } from '../types.js';
-import { MergeTable, findPair } from '../bpe/merge-table.js';
-import { mergeWord } from '../bpe/merge-word.js';
-import { isLengthOrdered, mergeWordLinear } from '../bpe/merge-word-linear.js';
+import { MergeTable } from '../bpe/merge-table.js';
+import { isLengthOrdered } from '../bpe/merge-word-linear.js';
 import { badId, checkIds, checkText, unitsToString } from '../ids.js';
-import { WordCache } from '../bpe/word-cache.js';
 import { PairSet } from '../bpe/pair-set.js';
-import { escapeInto, needsEscape, readEscape } from '../lossless.js';
+import { readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
 import { Utf8Fill } from '../wasm/utf8-fill.js';
+import { UnitEncoder, cutSafeUnits, type EncoderTables } from './encoder.js';
 import {
-  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, UNK_ID, bvv241Layout, bvv241MergesFromNgrams, bvv241Ngrams,
+  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, bvv241Layout, bvv241MergesFromNgrams, bvv241Ngrams,
   monogramId, type Bvv241Layout, type Bvv241Variant,
 } from './layout.js';
 
@@ -45,26 +44,13 @@ interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; w
 const utf8 = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();
 
-interface Shared {
+interface Shared extends EncoderTables {
   variant: '2-3' | 'max';
   vocabSize: number;
   /** the whole id layout (token strings), built on first use: encoding does not need it */
   layout?: Bvv241Layout;
   /** the merge list (rank order), made on first use when the tables came from another thread */
   merges?: Array<[number, number, number]>;
-  mergeCount: number;
-  table: MergeTable;
-  /**
-   * 1 where the code unit can take part in a merge (appears in a multi-char token and is in the vocabulary). A
-   * mergeable unit is a monogram, whose id is the unit itself (monogramId), so words need no id table.
-   */
-  mergeable: Uint8Array;
-  /** specials by first char ('<' or '['), longest first */
-  specialsByFirst: Map<number, Array<[string, number]>>;
-  /** merges sorted by result length, longest first: enables the linear-time merge */
-  lengthOrdered: boolean;
-  /** adjacent character pairs that occur inside some token */
-  innerPairs: PairSet;
   utf8?: Utf8Pool;
   /** the wasm decode kernel's tables, default and lossless mode (null: no wasm SIMD here) */
   fill?: Utf8Fill | null;
@@ -89,10 +75,6 @@ const PRIMING_TEXT = [
 ].join(' \n');
 
 const shared = new Map<string, Shared>();
-/** Words longer than this are first cut at pair boundaries no token spans. */
-const LINEAR_FROM = 24;
-/** Ids per output chunk of encode (256 KiB: stays in L2). */
-const OUT_CHUNK = 1 << 16;
 
 /**
  * The encoding tables of a vocabulary, built from its n-grams alone (typed arrays and one small map; the 65,536
@@ -122,22 +104,16 @@ function getShared(variant: Bvv241Variant, tables?: Bvv241Tables): Shared {
   const lengthOrdered = isLengthOrdered(merges.map(([, , m]) => resultLength.get(m)!));
   s = {
     variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, merges, mergeCount: merges.length, table: new MergeTable(merges),
-    mergeable, specialsByFirst: specialsByFirstChar(), lengthOrdered, innerPairs,
+    mergeable, lengthOrdered, innerPairs, ...specialTables(mergeable),
   };
   shared.set(key, s);
   return s;
 }
 
-/** Specials by first char ('<' or '['), longest first. */
-function specialsByFirstChar(): Map<number, Array<[string, number]>> {
-  const specialsByFirst = new Map<number, Array<[string, number]>>();
-  SPECIAL_TOKENS.forEach((t, k) => {
-    const c = t.charCodeAt(0);
-    if (!specialsByFirst.has(c)) specialsByFirst.set(c, []);
-    specialsByFirst.get(c)!.push([t, SPECIAL_BASE + k]);
-  });
-  for (const list of specialsByFirst.values()) list.sort((a, b) => b[0].length - a[0].length);
-  return specialsByFirst;
+/** The special tokens with their ids, and the units before which a text may be cut into pieces. */
+function specialTables(mergeable: Uint8Array): { specials: Array<[string, number]>; cutSafe: Uint8Array } {
+  const specials = SPECIAL_TOKENS.map((t, k): [string, number] => [t, SPECIAL_BASE + k]);
+  return { specials, cutSafe: cutSafeUnits(mergeable, specials) };
 }
 
 /** Shared tables over another thread's (checked for shape: a wrong object is an error naming the field). */
@@ -155,7 +131,7 @@ function sharedFromTables(variant: '2-3' | 'max', t: Bvv241Tables): Shared {
   if (table.size > t.mergeCount) bad('mergeEntries', `hold ${table.size} pairs, more than mergeCount ${t.mergeCount}`);
   return {
     variant, vocabSize: variant === '2-3' ? 0x10000 : 0x20000, mergeCount: t.mergeCount, table,
-    mergeable: t.mergeable, specialsByFirst: specialsByFirstChar(), lengthOrdered: t.lengthOrdered,
+    mergeable: t.mergeable, lengthOrdered: t.lengthOrdered, ...specialTables(t.mergeable),
     innerPairs: PairSet.fromSlots(t.innerPairs),
   };
 }
@@ -196,9 +172,7 @@ export class Bvv241Tokenizer implements Tokenizer {
   readonly lossless: boolean;
   readonly variant: Bvv241Variant;
   private readonly s: Shared;
-  private readonly cache = new WordCache();
-  private scratch = new Int32Array(256);
-  private readonly outBuf: Uint32Array = new Uint32Array(OUT_CHUNK);
+  private readonly encoder: UnitEncoder;
   private fp: string | undefined;
 
   constructor(variant: Bvv241Variant, options: Bvv241Options = {}) {
@@ -208,12 +182,13 @@ export class Bvv241Tokenizer implements Tokenizer {
     this.variant = variant;
     this.s = getShared(variant, options.tables);
     this.lossless = options.lossless === true;
+    this.encoder = new UnitEncoder(this.s, this.lossless);
     this.name = `bvv241-${variant}${this.lossless ? '+lossless' : ''}`;
     this.vocabSize = this.s.vocabSize;
     const specials: Record<string, number> = {};
     SPECIAL_TOKENS.forEach((t, k) => { specials[t] = SPECIAL_BASE + k; });
     this.specialTokens = Object.freeze(specials);
-    if (!this.s.primed) { this.s.primed = true; this.encode(PRIMING_TEXT); }
+    if (!this.s.primed) { this.s.primed = true; this.encode(PRIMING_TEXT); this.encodeUtf8(utf8Encoder.encode(PRIMING_TEXT)); }
   }
 
   get fingerprint(): string {
@@ -242,146 +217,17 @@ export class Bvv241Tokenizer implements Tokenizer {
   encode(text: string): Uint32Array {
     checkText(text);
     flatten(text);
-    const { mergeable, specialsByFirst } = this.s;
-    const n = text.length;
-    // Ids go into a small reused buffer that stays in the CPU caches; a full buffer is copied out as one chunk,
-    // and the chunks are joined at the end. (Writing into a fresh n-sized array instead costs page faults on
-    // 4 bytes per input unit, about 2.5x the bytes of the result, and made time grow faster than the input.)
-    let out: Uint32Array = this.outBuf;
-    // Room kept free at every write for the longest single write that is not a word: three ids (an escape).
-    let limit = out.length - 3;
-    const chunks: Uint32Array[] = [];
-    const cache = this.cache;
-    let k = 0, wordStart = -1, hash = WordCache.SEED, i = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x3c || c === 0x5b) {
-        const list = specialsByFirst.get(c)!;
-        let hit = -1, len = 0;
-        for (const [t, id] of list) if (text.startsWith(t, i)) { hit = id; len = t.length; break; }
-        if (hit >= 0) {
-          if (wordStart >= 0) {
-            if (k + i - wordStart > limit) { k = flushInto(chunks, out, k); if (i - wordStart > limit) { out = this.bigOut(i - wordStart); limit = out.length - 3; } }
-            k = this.encodeWord(text, wordStart, i, hash, out, k); wordStart = -1;
-          }
-          if (k > limit) k = flushInto(chunks, out, k);
-          out[k++] = hit; i += len; continue;
-        }
-      }
-      if (mergeable[c]) {
-        if (wordStart < 0) { wordStart = i; hash = WordCache.SEED; }
-        hash = WordCache.step(hash, c);
-        i++; continue;
-      }
-      if (wordStart >= 0) {
-        if (k + i - wordStart > limit) { k = flushInto(chunks, out, k); if (i - wordStart > limit) { out = this.bigOut(i - wordStart); limit = out.length - 3; } }
-        k = this.encodeWord(text, wordStart, i, hash, out, k); wordStart = -1;
-      }
-      if (k > limit) k = flushInto(chunks, out, k);
-      if (c < 0xd800 || (c >= 0xf900 && c < 0xffff)) { out[k++] = c; i++; continue; } // a monogram: id = unit
-      // Not in the vocabulary: a surrogate (pair or lone), PUA or U+FFFF.
-      let cp = c, units = 1;
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d < 0xe000) { cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); units = 2; }
-      }
-      if (this.lossless && needsEscape(cp)) k = escapeInto(cp, out, k);
-      else out[k++] = UNK_ID;
-      i += units;
-    }
-    if (wordStart >= 0) {
-      if (k + n - wordStart > limit) { k = flushInto(chunks, out, k); if (n - wordStart > limit) out = this.bigOut(n - wordStart); }
-      k = this.encodeWord(text, wordStart, n, hash, out, k);
-    }
-    if (chunks.length === 0) return out.slice(0, k);
-    let total = k;
-    for (const c of chunks) total += c.length;
-    const ids = new Uint32Array(total);
-    let at = 0;
-    for (const c of chunks) { ids.set(c, at); at += c.length; }
-    ids.set(out.subarray(0, k), at);
-    return ids;
-  }
-
-  /** A buffer for one word longer than the reused one (a giant run of mergeable units, kept for this call only). */
-  private bigOut(len: number): Uint32Array {
-    return new Uint32Array(len + 16);
-  }
-
-  /** BPE of text[from, to), a run of mergeable BMP code units whose FNV hash is `hash`; writes at out[k]. */
-  private encodeWord(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number): number {
-    const len = to - from;
-    if (len === 1) { out[k] = text.charCodeAt(from); return k + 1; } // mergeable units are their own ids
-    if (len <= 3 && this.s.lengthOrdered) return this.encodeShortWord(text, from, len, out, k);
-    if (len > LINEAR_FROM) return this.encodeLongWord(text, from, to, out, k);
-    const hit = this.cache.get(text, from, to, hash, out, k);
-    if (hit >= 0) return hit;
-    return this.mergeInto(text, from, to, hash, out, k);
+    return this.encoder.encodeString(text);
   }
 
   /**
-   * Two or three units, merged directly (cheaper than a cache lookup). With length-ordered merges this is what
-   * mergeWordLinear does: the lower-ranked of the two initial pairs (ties: the left one) merges, then the new
-   * token merges with the remaining unit if that pair merges.
+   * Encodes UTF-8 bytes without making a JS string of them (faster for file contents): the ids are exactly
+   * `encode(new TextDecoder('utf-8', { fatal: true }).decode(bytes))` (a leading byte order mark is dropped) and
+   * `chars` is that text's length in UTF-16 code units. Invalid UTF-8 is a TypeError naming the byte offset.
    */
-  private encodeShortWord(text: string, from: number, len: number, out: Uint32Array, k: number): number {
-    const table = this.s.table;
-    const e = table.entries, mask = table.mask;
-    const a = text.charCodeAt(from), b = text.charCodeAt(from + 1); // mergeable units are their own ids
-    const ab = findPair(e, mask, a, b);
-    if (len === 2) {
-      if (ab >= 0) { out[k] = e[ab + 3]; return k + 1; }
-      out[k] = a; out[k + 1] = b; return k + 2;
-    }
-    const c = text.charCodeAt(from + 2);
-    const bc = findPair(e, mask, b, c);
-    if (ab >= 0 && (bc < 0 || e[ab + 2] <= e[bc + 2])) {
-      const m = e[ab + 3];
-      const abc = findPair(e, mask, m, c);
-      if (abc >= 0) { out[k] = e[abc + 3]; return k + 1; }
-      out[k] = m; out[k + 1] = c; return k + 2;
-    }
-    if (bc >= 0) {
-      const m = e[bc + 3];
-      const abc = findPair(e, mask, a, m);
-      if (abc >= 0) { out[k] = e[abc + 3]; return k + 1; }
-      out[k] = a; out[k + 1] = m; return k + 2;
-    }
-    out[k] = a; out[k + 1] = b; out[k + 2] = c; return k + 3;
-  }
-
-  /**
-   * A long run is first cut where two adjacent characters never occur next to each other inside any token: no
-   * merge can cross such a point, so the pieces are independent (and short pieces hit the cache). What remains
-   * long ('aaaa…') goes through the linear-time merge.
-   */
-  private encodeLongWord(text: string, from: number, to: number, out: Uint32Array, k: number): number {
-    const pairs = this.s.innerPairs;
-    let start = from, hash = WordCache.step(WordCache.SEED, text.charCodeAt(from));
-    for (let j = from + 1; j <= to; j++) {
-      const c = j < to ? text.charCodeAt(j) : 0;
-      if (j === to || !pairs.has(text.charCodeAt(j - 1), c)) {
-        const len = j - start;
-        if (len === 1) out[k++] = text.charCodeAt(start);
-        else k = this.mergeInto(text, start, j, hash, out, k, false);
-        start = j; hash = WordCache.SEED;
-      }
-      hash = WordCache.step(hash, c);
-    }
-    return k;
-  }
-
-  private mergeInto(text: string, from: number, to: number, hash: number, out: Uint32Array, k: number, cache = true): number {
-    const len = to - from;
-    if (this.scratch.length < len) this.scratch = new Int32Array(Math.max(len, this.scratch.length * 2));
-    const ids = this.scratch;
-    for (let j = 0; j < len; j++) ids[j] = text.charCodeAt(from + j); // mergeable units are their own ids
-    const m = this.s.lengthOrdered
-      ? mergeWordLinear(this.s.table, ids, len, this.s.mergeCount)
-      : mergeWord(this.s.table, ids, len);
-    if (cache) this.cache.set(text, from, to, hash, ids, m);
-    for (let j = 0; j < m; j++) out[k + j] = ids[j];
-    return k + m;
+  encodeUtf8(bytes: Uint8Array): { ids: Uint32Array; chars: number } {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`encodeUtf8 expects a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+    return this.encoder.encodeUtf8(bytes);
   }
 
   decode(ids: ArrayLike<number>): string {
@@ -563,12 +409,6 @@ export class Bvv241Tokenizer implements Tokenizer {
  */
 function flatten(text: string): void {
   if (text.length > 64) void Number(text);
-}
-
-/** Copies out[0, k) to a new chunk and returns 0, the buffer's new fill. */
-function flushInto(chunks: Uint32Array[], out: Uint32Array, k: number): number {
-  chunks.push(out.slice(0, k));
-  return 0;
 }
 
 function grow8(a: Uint8Array, min: number): Uint8Array {
