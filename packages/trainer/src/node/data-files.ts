@@ -5,6 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
+/** Characters without which a path is no glob pattern (tested first: isDynamicPattern costs ~25 µs a path). */
+const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
+
 /** Files named by paths and glob patterns, in a deterministic order (each pattern's matches sorted). */
 export async function expandGlobs(patterns: string | string[], opts: { cwd?: string } = {}): Promise<string[]> {
   return (await expandGlobsWithSizes(patterns, opts)).files;
@@ -23,7 +26,7 @@ export async function expandGlobsWithSizes(patterns: string | string[], opts: { 
   const sizes: number[] = [];
   for (const p of list) {
     if (typeof p !== 'string' || p === '') throw new TypeError(`expandGlobs: pattern ${JSON.stringify(p)} is not a non-empty string`);
-    if (isDynamicPattern(p)) {
+    if (GLOB_CHARS.test(p) && isDynamicPattern(p)) {
       const files = (await glob(p, { cwd, absolute: true, onlyFiles: true, expandDirectories: false })).sort();
       if (files.length === 0) throw new Error(`expandGlobs: pattern ${p} matches no file (in ${cwd})`);
       for (const f of files) {

@@ -72,6 +72,33 @@ describe('tokenizing on worker threads', () => {
     }
   });
 
+  test('files read as bytes (bvv241 encodes UTF-8 directly): byte order marks, a compact vocabulary, 1 and 2 threads, as the decoded texts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glyphlm-files-'));
+    try {
+      const bom = [0xef, 0xbb, 0xbf];
+      const enc = new TextEncoder();
+      // no BOM, one, two (the string path always dropped both), a lone U+FEFF at the start of the text, a BOM-only file
+      const prefixes = [[], bom, [...bom, ...bom], [], bom];
+      const files = docs.slice(0, 30).map((d, i) => new Uint8Array([...prefixes[i % 5], ...enc.encode(i % 7 ? d : `\ufeff${d}`)]));
+      files.push(new Uint8Array(bom));
+      files.forEach((b, i) => writeFileSync(join(dir, `doc-${String(i).padStart(3, '0')}.txt`), b));
+      // what the files mean: TextDecoder's text (one BOM dropped), less one more leading U+FEFF
+      const decoded = files.map((b) => new TextDecoder('utf-8', { fatal: true }).decode(b).replace(/^\ufeff/, ''));
+      const cv = compactVocabulary(tok, tokenizeCorpus(tok, docs.slice(0, 10)), { minCount: 2 });
+      for (const t of [tok, bvv241('2-3', { lossless: true }), cv.tokenizer]) {
+        const ref = tokenizeCorpus(t, decoded, { valFraction: 0.1, seed: 4 });
+        for (const workers of [1, 2]) {
+          const got = await tokenizeFiles(t, ['*.txt'], { cwd: dir, valFraction: 0.1, seed: 4, workers, batchChars: 5_000 });
+          expect(got.meta, `${t.name} workers ${workers}`).toEqual(ref.meta);
+          expect(got.train).toEqual(ref.train);
+          expect(got.val).toEqual(ref.val);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a Hugging Face tokenizer is rebuilt in the workers from its tokenizer.json', async () => {
     const chars = [...new Set(docs.join(''))].sort();
     const vocab: Record<string, number> = { '[UNK]': 0 };

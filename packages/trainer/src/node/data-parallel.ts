@@ -3,7 +3,6 @@
 // are put back in document order, so the corpus is identical to tokenizeCorpus's (same split, SFT mix,
 // fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
@@ -16,6 +15,7 @@ import { encodeExample, type EncodedExample } from '../data/sft.js';
 import { DATA_WORKER_SOURCE } from './data-worker-source.js';
 import { nodeHashParts } from './data-shards.js';
 import { expandGlobsWithSizes } from './data-files.js';
+import { fileEncoder, type FileEncoder } from './data-read.js';
 
 export interface ParallelTokenizeOptions extends TokenizeCorpusOptions {
   /**
@@ -51,7 +51,8 @@ function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
 }
 
 interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array }
-type Batch = { texts: string[] } | { files: string[] };
+/** Texts, or files with their total size in bytes (a bound on bvv241's ids, which go into one array per batch). */
+type Batch = { texts: string[] } | { files: string[]; bytes: number };
 
 /** One tokenizing worker thread; it answers batches in the order they were posted. */
 class TokenizeWorker {
@@ -103,16 +104,20 @@ function checkWorkers(n: number | undefined): number {
   return workers;
 }
 
-/** Encode one batch on this thread (what a worker does), one id array per document (no packing copy). */
-function encodeHere(tokenizer: Tokenizer, batch: Batch, readText: (file: string) => string): LocalResult {
-  const list = 'texts' in batch ? batch.texts : batch.files;
+/**
+ * Encode one batch on this thread (what a worker does): files that the tokenizer encodes from UTF-8 go into one
+ * array for the batch, anything else into one id array per document (no packing copy).
+ */
+function encodeHere(tokenizer: Tokenizer, batch: Batch, files: FileEncoder): LocalResult | BatchResult {
   const ids: Uint32Array[] = [];
   const chars: number[] = [];
-  for (const item of list) {
-    const text = 'texts' in batch ? item : readText(item);
-    ids.push(tokenizer.encode(text));
-    chars.push(text.length);
-  }
+  if ('texts' in batch) for (const text of batch.texts) { ids.push(tokenizer.encode(text)); chars.push(text.length); }
+  else if (files.fromUtf8) {
+    const into = { ids: new Uint32Array(batch.bytes + 16), length: 0 };
+    const lengths = new Int32Array(batch.files.length), charCounts = new Float64Array(batch.files.length);
+    batch.files.forEach((file, i) => { const r = files.encode(file, into); lengths[i] = r.ids.length; charCounts[i] = r.chars; });
+    return { ids: into.ids.subarray(0, into.length), lengths, chars: charCounts };
+  } else for (const file of batch.files) { const r = files.encode(file); ids.push(r.ids); chars.push(r.chars); }
   return { local: true, ids, chars };
 }
 
@@ -164,7 +169,7 @@ async function assembleWhileClosing<T>(set: WorkerSet, assemble: () => T): Promi
 
 async function tokenizeBatches(
   tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentSink,
-  readText: (file: string) => string,
+  files: FileEncoder,
 ): Promise<void> {
   const { workers, starting } = set;
   const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
@@ -189,7 +194,7 @@ async function tokenizeBatches(
         results.push(p);
         p.then((r) => { if (k >= next) results[k] = r; }, () => {});
       } else {
-        results.push(encodeHere(tokenizer, b, readText));
+        results.push(encodeHere(tokenizer, b, files));
       }
       await drainReady(false);
     }
@@ -237,7 +242,7 @@ export async function tokenizeCorpusParallel(tokenizer: Tokenizer, texts: Corpus
   const docs = new DocumentIds();
   try {
     const examples = await encodeSft(tokenizer, opts, o); // a bad example fails before the corpus is tokenized
-    await tokenizeBatches(tokenizer, set, textBatches(texts, batchChars), docs, readTextFileSync);
+    await tokenizeBatches(tokenizer, set, textBatches(texts, batchChars), docs, fileEncoder(tokenizer));
     return await assembleWhileClosing(set, () => assembleCorpus(tokenizer, docs, examples, o, nodeHashParts));
   } finally {
     await closeWorkers(set);
@@ -262,27 +267,18 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
       cur.push(f);
       size += sizes[i];
       left -= sizes[i];
-      if (size >= (left < tail ? batchBytes / 4 : batchBytes)) { batches.push({ files: cur }); cur = []; size = 0; }
+      if (size >= (left < tail ? batchBytes / 4 : batchBytes)) { batches.push({ files: cur, bytes: size }); cur = []; size = 0; }
     });
-    if (cur.length) batches.push({ files: cur });
+    if (cur.length) batches.push({ files: cur, bytes: size });
     const examples = await encodeSft(tokenizer, opts, o);
     // a plain documents split goes straight into its streams (a file has at most as many ids as UTF-8 bytes for
     // bvv241; a tokenizer that exceeds this falls back to the usual assembly)
     const streams = SplitStreams.plan(o, sizes);
     const docs = streams ?? new DocumentIds();
-    await tokenizeBatches(tokenizer, set, batches, docs, readTextFileSync);
+    await tokenizeBatches(tokenizer, set, batches, docs, fileEncoder(tokenizer));
     return await assembleWhileClosing(set, () => (streams ? streams.finish(tokenizer, nodeHashParts)
       : assembleCorpus(tokenizer, docs as DocumentIds, examples, o, nodeHashParts)));
   } finally {
     await closeWorkers(set);
   }
-}
-
-/** A file's UTF-8 text for this thread's batches (the worker does the same): BOM dropped, invalid UTF-8 an error. */
-function readTextFileSync(file: string): string {
-  let bytes: Buffer;
-  try { bytes = readFileSync(file); } catch (e) { throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
-  let text: string;
-  try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { throw new Error(`${file} is not valid UTF-8`); }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -1,11 +1,12 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
 // rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables; anything rebuilt from tokenizer.json
 // is checked against the caller's fingerprint), then encodes batches of texts or files into one
-// packed Uint32Array per batch plus per-document lengths, transferred back without copying.
+// packed Uint32Array per batch plus per-document lengths, transferred back without copying. Files are read as
+// data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the UTF-8 bytes directly).
 
 export const DATA_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
+const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
 (async () => {
   let tok;
   try {
@@ -15,7 +16,8 @@ const { readFileSync } = require('node:fs');
         const base = build(spec.base, spec.baseFingerprint);
         const map = new Int32Array(base.vocabSize).fill(spec.fallback);
         spec.fullIds.forEach((id, k) => { map[id] = k; });
-        return { encode: (text) => { const ids = base.encode(text); for (let i = 0; i < ids.length; i++) ids[i] = map[ids[i]]; return ids; } };
+        const remap = (ids) => { for (let i = 0; i < ids.length; i++) ids[i] = map[ids[i]]; return ids; };
+        return { encode: (text) => remap(base.encode(text)), encodeUtf8: base.encodeUtf8 && ((bytes, into) => { const r = base.encodeUtf8(bytes, into); remap(r.ids); return r; }) };
       }
       // bvv241 is fully determined by variant and mode (same module as the caller); anything rebuilt from
       // tokenizer.json is checked against the caller's fingerprint
@@ -30,30 +32,64 @@ const { readFileSync } = require('node:fs');
     return;
   }
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  let buf = Buffer.allocUnsafe(1 << 20);
+  const cannotRead = (file, e) => new Error(file + ': cannot read (' + (e.code || e.message) + ')');
+  const readBytes = (file) => {
+    let fd;
+    try { fd = openSync(file, 'r'); } catch (e) { throw cannotRead(file, e); }
+    try {
+      const size = fstatSync(fd).size;
+      if (size + 1 > buf.length) buf = Buffer.allocUnsafe(Math.max(size + 1, 2 * buf.length));
+      let n = 0;
+      for (;;) {
+        if (n === buf.length) { const b = Buffer.allocUnsafe(2 * buf.length); buf.copy(b, 0, 0, n); buf = b; }
+        const k = readSync(fd, buf, n, buf.length - n, null);
+        if (k === 0) break;
+        n += k;
+      }
+      return buf.subarray(0, n);
+    } catch (e) { throw cannotRead(file, e); } finally { closeSync(fd); }
+  };
+  const encodeFile = (file, into) => {
+    const bytes = readBytes(file);
+    if (tok.encodeUtf8) {
+      const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      try { return tok.encodeUtf8(bom ? bytes.subarray(3) : bytes, into); } catch (e) {
+        if (e instanceof TypeError && /invalid UTF-8/.test(e.message)) throw new Error(file + ' is not valid UTF-8 (' + e.message + ')');
+        throw e;
+      }
+    }
+    let text;
+    try { text = decoder.decode(bytes); } catch (e) { throw new Error(file + ' is not valid UTF-8'); }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { ids: tok.encode(text), chars: text.length };
+  };
   parentPort.on('message', (msg) => {
     try {
-      const parts = [];
       const lengths = new Int32Array(msg.texts ? msg.texts.length : msg.files.length);
       const chars = new Float64Array(lengths.length);
-      let total = 0;
-      for (let i = 0; i < lengths.length; i++) {
-        let text;
-        if (msg.texts) text = msg.texts[i];
-        else {
-          let bytes;
-          try { bytes = readFileSync(msg.files[i]); } catch (e) { throw new Error(msg.files[i] + ': cannot read (' + (e.code || e.message) + ')'); }
-          try { text = decoder.decode(bytes); } catch (e) { throw new Error(msg.files[i] + ' is not valid UTF-8'); }
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      let ids;
+      if (msg.files && tok.encodeUtf8) {
+        // the batch's files straight into one array (its size: their bytes, a bound on the ids)
+        const into = { ids: new Uint32Array(msg.bytes + 16), length: 0 };
+        for (let i = 0; i < lengths.length; i++) { const r = encodeFile(msg.files[i], into); lengths[i] = r.ids.length; chars[i] = r.chars; }
+        ids = into.ids;
+        if (into.length < ids.length) ids = ids.slice(0, into.length);
+      } else {
+        const parts = [];
+        let total = 0;
+        for (let i = 0; i < lengths.length; i++) {
+          let p;
+          if (msg.texts) { p = tok.encode(msg.texts[i]); chars[i] = msg.texts[i].length; }
+          else { const r = encodeFile(msg.files[i]); p = r.ids; chars[i] = r.chars; }
+          parts.push(p);
+          lengths[i] = p.length;
+          total += p.length;
         }
-        const ids = tok.encode(text);
-        parts.push(ids);
-        lengths[i] = ids.length;
-        chars[i] = text.length;
-        total += ids.length;
+        ids = new Uint32Array(total);
+        let o = 0;
+        for (const p of parts) { ids.set(p, o); o += p.length; }
       }
-      const ids = new Uint32Array(total);
-      let o = 0;
-      for (const p of parts) { ids.set(p, o); o += p.length; }
       parentPort.postMessage({ type: 'done', id: msg.id, ids, lengths, chars }, [ids.buffer, lengths.buffer, chars.buffer]);
     } catch (e) {
       parentPort.postMessage({ type: 'error', id: msg.id, message: String(e && e.message || e) });

@@ -59,6 +59,30 @@ describe.each(['2-3', 'max'] as const)('bvv241-%s encodeUtf8', (variant) => {
   });
 });
 
+test('into a caller\'s buffer: appended after its length, grown when full, same ids as without', () => {
+  const tok = bvv241('2-3');
+  const r = rng(5);
+  const texts = [...Array.from({ length: 200 }, () => randomText(r, { maxPieces: 60 })), natural, 'x'.repeat(70_000), '<s>'];
+  const into = { ids: new Uint32Array(3), length: 1 };
+  into.ids[0] = 77;
+  const want: number[] = [77];
+  for (const [k, s] of texts.entries()) {
+    const bytes = utf8.encode(s);
+    const before = into.length;
+    const got = tok.encodeUtf8(bytes, into);
+    const plain = tok.encodeUtf8(bytes);
+    expect([...got.ids], `text ${k}`).toEqual([...plain.ids]);
+    expect(got.chars).toBe(plain.chars);
+    expect(into.length).toBe(before + plain.ids.length);
+    want.push(...plain.ids);
+  }
+  expect([...into.ids.subarray(0, into.length)]).toEqual(want);
+  for (const bad of [{ ids: [1, 2], length: 0 }, { ids: new Uint32Array(2), length: 3 }, { ids: new Uint32Array(2), length: 0.5 }]) {
+    expect(() => tok.encodeUtf8(utf8.encode('a'), bad as never)).toThrow(/into must be \{ ids: Uint32Array, length: an integer in 0\.\.ids\.length \}/);
+  }
+  expect([...tok.encodeUtf8(utf8.encode('hello')).ids]).toEqual([...tok.encode('hello')]); // a failed call leaves no state behind
+});
+
 describe('texts longer than one piece', () => {
   const tok = bvv241('2-3');
   const reference = fromHuggingFace(tok.toHuggingFaceJSON());

@@ -50,6 +50,9 @@ const SPECIAL_REACH = 15;
 /** A units buffer grown for a text without cuts ('abab…') is kept up to this many units (8 MiB). */
 const KEEP_UNITS = 1 << 22;
 
+/** A growable id buffer of the caller's: `ids[0, length)` are in use; encoding appends and may replace `ids`. */
+export interface IdBuffer { ids: Uint32Array; length: number }
+
 /** A special token as code units, for matching in the units buffer. */
 interface Special { units: Uint16Array; id: number }
 
@@ -65,6 +68,8 @@ export class UnitEncoder {
   private out: Uint32Array = this.outBuf;
   private k = 0;
   private chunks: Uint32Array[] = [];
+  /** the caller's buffer of the call in progress, if it gave one */
+  private into: IdBuffer | null = null;
   /** units written by the last decodeUtf8Into call */
   private filled = 0;
 
@@ -81,7 +86,7 @@ export class UnitEncoder {
   encodeString(text: string): Uint32Array {
     const n = text.length;
     let pos = 0, carry = 0;
-    this.begin();
+    this.begin(null);
     for (;;) {
       let u = this.units;
       const take = Math.min(n - pos, u.length - carry);
@@ -101,13 +106,14 @@ export class UnitEncoder {
   /**
    * Ids of UTF-8 bytes, exactly those of `encodeString(new TextDecoder('utf-8', { fatal: true }).decode(bytes))`
    * (a leading byte order mark is dropped, as TextDecoder does), and the text's length in UTF-16 code units.
-   * Invalid UTF-8 is a TypeError naming the byte offset.
+   * Invalid UTF-8 is a TypeError naming the byte offset. With `into`, the ids are appended to the caller's buffer
+   * (grown when full) and the returned `ids` is a view of them there.
    */
-  encodeUtf8(bytes: Uint8Array): { ids: Uint32Array; chars: number } {
+  encodeUtf8(bytes: Uint8Array, into: IdBuffer | null = null): { ids: Uint32Array; chars: number } {
     const end = bytes.length;
     let pos = end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     let carry = 0, chars = 0;
-    this.begin();
+    this.begin(into);
     for (;;) {
       let u = this.units;
       pos = decodeUtf8Into(bytes, pos, u, carry, this);
@@ -154,18 +160,26 @@ export class UnitEncoder {
     return u;
   }
 
-  private begin(): void {
-    this.out = this.outBuf;
-    this.k = 0;
+  /** Starts a call: ids go to `into` (after its `length` ids) or to the reused buffer and chunks. */
+  private begin(into: IdBuffer | null): void {
+    if (into && !(into.ids instanceof Uint32Array && Number.isInteger(into.length) && into.length >= 0 && into.length <= into.ids.length)) {
+      throw new TypeError('encodeUtf8: into must be { ids: Uint32Array, length: an integer in 0..ids.length }');
+    }
+    this.into = into;
+    this.out = into ? into.ids : this.outBuf;
+    this.k = into ? into.length : 0;
     this.chunks = [];
+    if (into && into.ids.length - into.length < 4) this.k = this.makeRoom(this.k, 0);
   }
 
-  /** The ids of the call: the chunks joined (or the one buffer copied), the output state reset. */
+  /** Ends a call: the ids of the call (joined chunks, or a view of what was appended to `into`); state reset. */
   private finish(): Uint32Array {
-    const { chunks, out, k } = this;
+    const { chunks, out, k, into } = this;
     this.chunks = [];
     this.out = this.outBuf;
+    this.into = null;
     if (this.units.length > KEEP_UNITS) this.units = new Uint16Array(PIECE);
+    if (into) { const from = into.length; into.length = k; return out.subarray(from, k); }
     if (chunks.length === 0) return out.slice(0, k);
     let total = k;
     for (const c of chunks) total += c.length;
@@ -200,10 +214,10 @@ export class UnitEncoder {
         }
         if (hit >= 0) {
           if (wordStart >= 0) {
-            if (k + i - wordStart > limit) { k = this.flush(out, k); if (i - wordStart > limit) { out = bigOut(i - wordStart); limit = out.length - 3; } }
+            if (k + i - wordStart > limit) { k = this.makeRoom(k, i - wordStart); out = this.out; limit = out.length - 3; }
             k = this.encodeWord(u, wordStart, i, hash, out, k); wordStart = -1;
           }
-          if (k > limit) k = this.flush(out, k);
+          if (k > limit) { k = this.makeRoom(k, 0); out = this.out; limit = out.length - 3; }
           out[k++] = hit; i += len; continue;
         }
       }
@@ -213,10 +227,10 @@ export class UnitEncoder {
         i++; continue;
       }
       if (wordStart >= 0) {
-        if (k + i - wordStart > limit) { k = this.flush(out, k); if (i - wordStart > limit) { out = bigOut(i - wordStart); limit = out.length - 3; } }
+        if (k + i - wordStart > limit) { k = this.makeRoom(k, i - wordStart); out = this.out; limit = out.length - 3; }
         k = this.encodeWord(u, wordStart, i, hash, out, k); wordStart = -1;
       }
-      if (k > limit) k = this.flush(out, k);
+      if (k > limit) { k = this.makeRoom(k, 0); out = this.out; limit = out.length - 3; }
       if (c < 0xd800 || (c >= 0xf900 && c < 0xffff)) { out[k++] = c; i++; continue; } // a monogram: id = unit
       // Not in the vocabulary: a surrogate (pair or lone), PUA or U+FFFF.
       let cp = c, units = 1;
@@ -229,16 +243,27 @@ export class UnitEncoder {
       i += units;
     }
     if (wordStart >= 0) {
-      if (k + n - wordStart > limit) { k = this.flush(out, k); if (n - wordStart > limit) out = bigOut(n - wordStart); }
+      if (k + n - wordStart > limit) { k = this.makeRoom(k, n - wordStart); out = this.out; }
       k = this.encodeWord(u, wordStart, n, hash, out, k);
     }
-    if (out !== this.out) { this.chunks.push(out.subarray(0, k)); k = 0; } // a giant word's own buffer is not reused
     this.k = k;
   }
 
-  /** Copies out[0, k) to a new chunk and returns 0, the buffer's new fill. */
-  private flush(out: Uint32Array, k: number): number {
-    this.chunks.push(out.slice(0, k));
+  /**
+   * Makes room in `this.out` for `need` ids plus the 3 of any single write after `k` ids; returns the new fill.
+   * Into a caller's buffer: a larger copy of it. Else the ids so far go to a chunk and the reused buffer starts
+   * again (or, for a giant word, a buffer of its own).
+   */
+  private makeRoom(k: number, need: number): number {
+    const out = this.out;
+    if (this.into) {
+      const grown = new Uint32Array(Math.max(2 * out.length, k + need + 64));
+      grown.set(out.subarray(0, k));
+      this.out = this.into.ids = grown;
+      return k;
+    }
+    if (k > 0) this.chunks.push(out === this.outBuf ? out.slice(0, k) : out.subarray(0, k));
+    this.out = need + 3 > this.outBuf.length ? new Uint32Array(need + 16) : this.outBuf;
     return 0;
   }
 
@@ -317,9 +342,4 @@ export class UnitEncoder {
     for (let j = 0; j < m; j++) out[k + j] = ids[j];
     return k + m;
   }
-}
-
-/** A buffer for one word longer than the reused one (a giant run of mergeable units, kept for this word only). */
-function bigOut(len: number): Uint32Array {
-  return new Uint32Array(len + 16);
 }

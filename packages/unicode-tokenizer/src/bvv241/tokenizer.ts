@@ -10,7 +10,7 @@ import { readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
 import { Utf8Fill } from '../wasm/utf8-fill.js';
-import { UnitEncoder, cutSafeUnits, type EncoderTables } from './encoder.js';
+import { UnitEncoder, cutSafeUnits, type EncoderTables, type IdBuffer } from './encoder.js';
 import {
   FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, bvv241Layout, bvv241MergesFromNgrams, bvv241Ngrams,
   monogramId, type Bvv241Layout, type Bvv241Variant,
@@ -224,10 +224,13 @@ export class Bvv241Tokenizer implements Tokenizer {
    * Encodes UTF-8 bytes without making a JS string of them (faster for file contents): the ids are exactly
    * `encode(new TextDecoder('utf-8', { fatal: true }).decode(bytes))` (a leading byte order mark is dropped) and
    * `chars` is that text's length in UTF-16 code units. Invalid UTF-8 is a TypeError naming the byte offset.
+   * With `into` ({ ids, length }: a buffer of the caller's), the ids are appended at `length` (`ids` replaced by a
+   * larger copy when full, `length` advanced) and the returned `ids` is a view of them: a batch of files then needs
+   * no array per file.
    */
-  encodeUtf8(bytes: Uint8Array): { ids: Uint32Array; chars: number } {
+  encodeUtf8(bytes: Uint8Array, into?: IdBuffer): { ids: Uint32Array; chars: number } {
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`encodeUtf8 expects a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
-    return this.encoder.encodeUtf8(bytes);
+    return this.encoder.encodeUtf8(bytes, into ?? null);
   }
 
   decode(ids: ArrayLike<number>): string {
