@@ -14,12 +14,25 @@ import type { ModelWeights } from './model-weights.js';
 import type { KVPart } from './kv-cache.js';
 
 
+export interface InferStepOptions {
+  /** Also return `joined`: the shared part followed by the new own part (batch 1 with a shared part only). */
+  join?: boolean;
+  /**
+   * Rows of the output wanted (flat indices into [B*Tn], ascending, no repeats); default all. The last block then
+   * computes its keys and values at every position (the cache needs them) but its attention output and MLP only at
+   * these rows, and `x` holds just these rows, in this order.
+   */
+  outRows?: readonly number[];
+}
+
 /**
  * Runs Tn new tokens per row (ids flat [B*Tn]) after `shared` (batch 1) and `own` (batch B). Returns the residual
- * stream before the final norm [B*Tn, d] and the new own part (the old one is left to the caller); with `join` (batch
- * 1 with a shared part only) also `joined`, the shared part followed by the new own part (what mergeParts would make).
+ * stream before the final norm [B*Tn, d] (or its `outRows`) and the new own part (the old one is left to the
+ * caller); with `join` also `joined`, the shared part followed by the new own part (what mergeParts would make).
  */
-export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null, join = false): { x: tf.Tensor2D; own: KVPart; joined?: KVPart } {
+export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: number, shared: KVPart | null, own: KVPart | null, opts: InferStepOptions = {}): { x: tf.Tensor2D; own: KVPart; joined?: KVPart } {
+  const join = opts.join ?? false;
+  const outRows = opts.outRows ?? null;
   const c = model.config;
   const H = c.nHead;
   const hd = c.dModel / H;
@@ -33,6 +46,16 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
   // Attention over the shared part: keys and values joined to the row's own ([hd, Tp + S], [Tp + S, hd]) when that
   // copies less than joining the scores and splitting the probabilities (Tn > hd), or when the joined part is wanted.
   const joinKV = !!shared && (join || Tn > hd);
+  // outRows by batch row: the local positions (0..Tn-1) each row's output is wanted at
+  let wanted: number[][] | null = null;
+  if (outRows) {
+    wanted = Array.from({ length: B }, () => []);
+    outRows.forEach((r, i) => {
+      if (!Number.isInteger(r) || r < 0 || r >= B * Tn || (i > 0 && r <= outRows[i - 1])) throw new RangeError(`inference: outRows must be ascending rows below ${B * Tn}, got ${r} at ${i}`);
+      wanted![Math.floor(r / Tn)].push(r % Tn);
+    });
+    if (outRows.length === 0) throw new RangeError('inference: outRows is empty');
+  }
   const res = tf.tidy(() => {
     let x: tf.Tensor = model.embed(ids);
     const { cos: cA, sin: sA } = rotaryTables(hd, pos0, Tn, c.ropeBase);
@@ -45,6 +68,8 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
     const joinedK: tf.Tensor[][] = [];
     const joinedV: tf.Tensor[][] = [];
     model.layers.forEach((L, li) => {
+      // the last block's output only at the wanted rows (its keys and values everywhere)
+      const pick = wanted && li === model.layers.length - 1 ? wanted : null;
       const h = layerNormInfer(x);
       const [q0, k0, v0] = tf.split(tf.matMul(h, L.qkv), 3, 1);
       const q = tf.reshape(applyRotary(tf.reshape(q0, [B, Tn, H, hd]), cos, sin, scale), [B * Tn, d]);
@@ -56,12 +81,24 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
       const layerV: tf.Tensor[] = [];
       const layerJK: tf.Tensor[] = [];
       const layerJV: tf.Tensor[] = [];
-      const outs: tf.Tensor[] = qs.map((qi, g) => {
+      const outs: Array<tf.Tensor | null> = qs.map((qAll, g) => {
         const kTn = Tn === 1 ? tf.reshape(ks[g], [hd, 1]) : tf.transpose(ks[g]);
         const kT = own ? tf.concat([own.kT[li][g], kTn], 1) : kTn;
         const v = own ? tf.concat([own.v[li][g], vsNew[g]], 0) : vsNew[g];
         layerK.push(kT);
         layerV.push(v);
+        // queries (and mask rows) of the wanted positions only, in the last block when outRows is given
+        const sel = pick ? pick[Math.floor(g / H)] : null;
+        const rowsT = sel && sel.length < Tn ? tf.tensor1d(Int32Array.from(sel), 'int32') : null;
+        if (sel && sel.length === 0) {
+          if (join) {
+            layerJK.push(tf.concat([shared!.kT[li][g % H], kT], 1));
+            layerJV.push(tf.concat([shared!.v[li][g % H], v], 0));
+          }
+          return null;
+        }
+        const qi = rowsT ? tf.gather(qAll, rowsT) : qAll;
+        const rowMask = mask && rowsT ? tf.gather(mask, rowsT) : mask;
         if (joinKV) {
           const hh = g % H;
           const kAll = tf.concat([shared!.kT[li][hh], kT], 1); // [hd, Tp + S]
@@ -69,11 +106,11 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
           layerJK.push(kAll);
           layerJV.push(vAll);
           let sAll = tf.matMul(qi, kAll); // [Tn, Tp + S]
-          if (mask) sAll = tf.add(sAll, mask);
+          if (rowMask) sAll = tf.add(sAll, rowMask);
           return tf.matMul(tf.softmax(sAll, -1), vAll);
         }
         let sOwn = tf.matMul(qi, kT); // [Tn, S]
-        if (mask) sOwn = tf.add(sOwn, mask);
+        if (rowMask) sOwn = tf.add(sOwn, rowMask);
         if (!shared) return tf.matMul(tf.softmax(sOwn, -1), v);
         const hh = g % H;
         const sSh = tf.matMul(qi, shared.kT[li][hh]); // [Tn, Tp]
@@ -85,7 +122,18 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
       vs.push(layerV);
       joinedK.push(layerJK);
       joinedV.push(layerJV);
-      const om = mergeHeads(outs, B, H);
+      if (pick) {
+        // the wanted rows of x, and the heads' outputs of the batch rows that have any
+        x = tf.gather(x, tf.tensor1d(Int32Array.from(outRows!), 'int32'));
+        const rowsOut: tf.Tensor[] = [];
+        for (let b = 0; b < B; b++) if (pick[b].length > 0) rowsOut.push(H === 1 ? outs[b * H]! : tf.concat(outs.slice(b * H, (b + 1) * H) as tf.Tensor[], 1));
+        const om = rowsOut.length === 1 ? rowsOut[0] : tf.concat(rowsOut, 0);
+        x = tf.add(x, tf.matMul(om, L.proj));
+        const h2 = layerNormInfer(x);
+        x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));
+        return;
+      }
+      const om = mergeHeads(outs as tf.Tensor[], B, H);
       x = tf.add(x, tf.matMul(om, L.proj));
       const h2 = layerNormInfer(x);
       x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));

@@ -210,11 +210,12 @@ async function scoreBatch(
   const xs: tf.Tensor[] = [];
   try {
     for (let i = 0; i < models.length; i++) {
-      const step = inferStep(models[i], ids, B, Ls, shared[i], null);
+      // the last block's output only at the scored rows: x holds rows[0..], in order
+      const step = inferStep(models[i], ids, B, Ls, shared[i], null, { outRows: rows });
       disposePart(step.own);
       xs.push(step.x);
     }
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows, targets);
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows.map((_, r) => r), targets);
     let m = 0;
     for (const r of batch) {
       const tokens: number[] = [];
@@ -245,16 +246,18 @@ async function scoreSharedInput(
   const L = input.length;
   const xs: tf.Tensor[] = [];
   try {
-    models.forEach((m, i) => {
-      const r = extendPrefix(m, cached[i], had, keep, input);
-      cached[i] = r.part;
-      xs.push(r.x!); // keep <= first < L: at least one position is computed
-    });
-    // residual row of position p: p - keep; the targets read at each position from `first` on
+    // residual row of position p: p - keep (keep <= first < L: at least one position is computed); the last block
+    // runs its output only at positions `first`.. and x holds just those
     const rows = Array.from({ length: L - first }, (_, j) => first + j - keep);
+    models.forEach((m, i) => {
+      const r = extendPrefix(m, cached[i], had, keep, input, rows);
+      cached[i] = r.part;
+      xs.push(r.x!);
+    });
+    // the targets read at each position from `first` on
     const targets: number[][] = rows.map(() => []);
     const slot = run.map((r) => Array.from(r.cont, (t, j) => targets[r.ctxLen - 1 + j - first].push(t) - 1));
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows, targets);
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows.map((_, r) => r), targets);
     run.forEach((r, n) => {
       const tokens: number[] = [];
       let greedy = true;
@@ -276,16 +279,17 @@ async function scoreSharedInput(
 /**
  * One model's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
  * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part and
- * the residual rows of the positions it computed, `keep`..end (null when it computed none; the caller disposes them).
+ * the residual rows `outRows` (0 = position `keep`; default the last) of the positions it computed (null when it
+ * computed none; the caller disposes them).
  */
-function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array): { part: KVPart; x: tf.Tensor2D | null } {
+function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array, outRows?: number[]): { part: KVPart; x: tf.Tensor2D | null } {
   const P = prefix.length;
   const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
   let next: KVPart;
   let x: tf.Tensor2D | null = null;
   if (keep < P) {
     // with a base, inferStep joins it to the new positions' keys and values as it attends over both
-    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null, base !== null);
+    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null, { join: base !== null, outRows: outRows ?? [P - keep - 1] });
     x = r.x;
     next = base ? r.joined! : r.own;
     if (base) disposePart(r.own);
