@@ -1,10 +1,12 @@
-// KV-cached inference forward (no tape): the prefill of generation and the suffixes of scoring. The same block math
+// KV-cached inference forward (no tape): the prefill of generation, scoring's prefixes and suffixes. The same block math
 // as the training forward (model.ts: layerNorm, qkv, rotary, causal attention, proj, GELU MLP, from the same modules)
 // with a cache (kv-cache.ts): a batch-1 `shared` part (a prompt or a common prefix) and a per-row `own` part that
 // grows by concatenation. Why a variant of its own: the training forward has no cache and saves tensors for its
 // backward; here queries attend to both cache parts with one softmax, so a shared prefix is computed once and never
 // copied per row, and keys are stored transposed, one 2-D tensor per (row, head), because tfjs-wasm's batched matMul
-// runs at ~0.7 GFLOP/s against ~15-20 for 2-D matMuls.
+// runs at ~0.7 GFLOP/s against ~15-20 for 2-D matMuls. Scoring asks for the output at a few rows only (`outRows`:
+// the last block's attention and MLP run just there) and, when it extends a batch-1 prefix, for the prefix joined to
+// the new keys and values (`join`), which it keeps as the next prefix.
 import { tf } from './tf.js';
 import { causalMask, geluInfer } from './ops.js';
 import { layerNormInfer } from './layer-norm.js';
