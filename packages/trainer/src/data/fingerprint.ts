@@ -3,7 +3,7 @@
 // is resumed on the same data. Python reproduces it from arrays or straight from shard bodies:
 //   hashlib.sha256(header + train.astype(dt).tobytes() + val.astype(dt).tobytes() [+ trainMask + valMask])
 // with dt = '<u2' or '<u4' and header = f"glyphlm-corpus/1 vocab={vocabSize} train={len(train)} val={len(val)} masks={0|1}\n".
-import { sha256Hex } from '@glyphlm/unicode-tokenizer';
+import { Sha256 } from '@glyphlm/unicode-tokenizer';
 
 export interface FingerprintInput {
   train: Uint32Array;
@@ -49,34 +49,14 @@ export function* fingerprintParts(d: FingerprintInput): Generator<Uint8Array> {
   }
 }
 
-/** Concatenate (copying each chunk) and hash with the package's portable SHA-256. */
+/** Hash the chunks as they come with the portable incremental SHA-256 (no concatenated copy). */
 export const sha256Parts: HashParts = (parts) => {
-  const copies: Uint8Array[] = [];
-  let n = 0;
-  for (const p of parts) { copies.push(p.slice()); n += p.length; }
-  const all = new Uint8Array(n);
-  let o = 0;
-  for (const p of copies) { all.set(p, o); o += p.length; }
-  return sha256Hex(all);
+  const h = new Sha256();
+  for (const p of parts) h.update(p);
+  return h.digestHex();
 };
-
-/** The fingerprint's byte length (header included). */
-function fingerprintLength(d: FingerprintInput, headerLength: number): number {
-  const bpi = d.vocabSize <= 65536 ? 2 : 4;
-  const masks = d.trainMask !== undefined || d.valMask !== undefined;
-  return headerLength + (d.train.length + d.val.length) * (bpi + (masks ? 1 : 0));
-}
 
 /** SHA-256 hex fingerprint of a corpus's ids and masks (see the file header for the exact bytes). */
 export function corpusFingerprint(d: FingerprintInput, hash?: HashParts): string {
-  if (hash) return hash(fingerprintParts(d));
-  // the portable SHA-256 takes one buffer: fill it once, without intermediate copies
-  let all: Uint8Array | null = null;
-  let o = 0;
-  for (const p of fingerprintParts(d)) {
-    all ??= new Uint8Array(fingerprintLength(d, p.length));
-    all.set(p, o);
-    o += p.length;
-  }
-  return sha256Hex(all!);
+  return (hash ?? sha256Parts)(fingerprintParts(d));
 }

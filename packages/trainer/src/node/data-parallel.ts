@@ -60,10 +60,11 @@ class TokenizeWorker {
   private failure: Error | null = null;
 
   private constructor(private readonly w: Worker) {
-    w.on('message', (m: { type: string; message?: string } & BatchResult) => {
+    w.on('message', (m: { type: string; message?: string; count: number } & BatchResult) => {
       const p = this.pending.shift();
       if (!p) return;
-      if (m.type === 'done') p.res(m); else p.rej(new Error(`tokenizeCorpus: ${m.message}`));
+      if (m.type === 'done') p.res({ ids: m.ids.subarray(0, m.count), lengths: m.lengths, chars: m.chars });
+      else p.rej(new Error(`tokenizeCorpus: ${m.message}`));
     });
     w.on('error', (e) => this.fail(e));
     w.on('exit', (code) => this.fail(new Error(`tokenizeCorpus: a tokenizing worker exited with code ${code}`)));

@@ -1,7 +1,8 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
 // rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables; anything rebuilt from tokenizer.json
 // is checked against the caller's fingerprint), then encodes batches of texts or files into one
-// packed Uint32Array per batch plus per-document lengths, transferred back without copying. Files are read as
+// packed Uint32Array per batch (its first `count` ids used) plus per-document lengths, transferred back without
+// copying. Files are read as
 // data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the UTF-8 bytes directly).
 
 export const DATA_WORKER_SOURCE = `
@@ -68,13 +69,13 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
     try {
       const lengths = new Int32Array(msg.texts ? msg.texts.length : msg.files.length);
       const chars = new Float64Array(lengths.length);
-      let ids;
+      let ids, count;
       if (msg.files && tok.encodeUtf8) {
         // the batch's files straight into one array (its size: their bytes, a bound on the ids)
         const into = { ids: new Uint32Array(msg.bytes + 16), length: 0 };
         for (let i = 0; i < lengths.length; i++) { const r = encodeFile(msg.files[i], into); lengths[i] = r.ids.length; chars[i] = r.chars; }
-        ids = into.ids;
-        if (into.length < ids.length) ids = ids.slice(0, into.length);
+        ids = into.ids; // sent whole (a copy of the used part would cost fresh memory), with its length
+        count = into.length;
       } else {
         const parts = [];
         let total = 0;
@@ -89,8 +90,9 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
         ids = new Uint32Array(total);
         let o = 0;
         for (const p of parts) { ids.set(p, o); o += p.length; }
+        count = total;
       }
-      parentPort.postMessage({ type: 'done', id: msg.id, ids, lengths, chars }, [ids.buffer, lengths.buffer, chars.buffer]);
+      parentPort.postMessage({ type: 'done', id: msg.id, ids, count, lengths, chars }, [ids.buffer, lengths.buffer, chars.buffer]);
     } catch (e) {
       parentPort.postMessage({ type: 'error', id: msg.id, message: String(e && e.message || e) });
     }
