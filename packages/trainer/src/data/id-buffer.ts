@@ -8,6 +8,8 @@ export interface DocumentSink {
   push(ids: Uint32Array, chars?: number): void;
   /** Several documents packed back to back in one array (a worker's batch). */
   pushChunk(ids: Uint32Array, lengths: ArrayLike<number>, chars: ArrayLike<number>): void;
+  /** True while pushed ids are copied at once (their arrays may then be reused for other ids). */
+  readonly copiesIds?: boolean;
 }
 
 export class DocumentIds implements DocumentSink {

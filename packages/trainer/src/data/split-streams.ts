@@ -42,6 +42,9 @@ export class SplitStreams implements DocumentSink {
     return new SplitStreams(o, valDoc, capacity);
   }
 
+  /** Pushed ids are copied into the streams (until a split outgrows its bound and the fallback keeps them). */
+  get copiesIds(): boolean { return this.fallback === null; }
+
   push(ids: Uint32Array, chars = 0): void {
     const d = this.where.length;
     if (d >= this.valDoc.length) throw new RangeError(`SplitStreams: more than the ${this.valDoc.length} documents planned`);

@@ -50,20 +50,22 @@ function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
   return { kind: 'hf', json: tokenizer.toHuggingFaceJSON() };
 }
 
-interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array }
+/** A batch's ids packed back to back; `owner`: where its array goes back for reuse (null: this thread's pool). */
+interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array; owner?: TokenizeWorker | null }
 /** Texts, or files with their total size in bytes (a bound on bvv241's ids, which go into one array per batch). */
 type Batch = { texts: string[] } | { files: string[]; bytes: number };
 
 /** One tokenizing worker thread; it answers batches in the order they were posted. */
 class TokenizeWorker {
   private pending: Array<{ res: (r: BatchResult) => void; rej: (e: Error) => void }> = [];
+  private returned: ArrayBuffer[] = [];
   private failure: Error | null = null;
 
   private constructor(private readonly w: Worker) {
     w.on('message', (m: { type: string; message?: string; count: number } & BatchResult) => {
       const p = this.pending.shift();
       if (!p) return;
-      if (m.type === 'done') p.res({ ids: m.ids.subarray(0, m.count), lengths: m.lengths, chars: m.chars });
+      if (m.type === 'done') p.res({ ids: m.ids.subarray(0, m.count), lengths: m.lengths, chars: m.chars, owner: this });
       else p.rej(new Error(`tokenizeCorpus: ${m.message}`));
     });
     w.on('error', (e) => this.fail(e));
@@ -90,8 +92,12 @@ class TokenizeWorker {
 
   run(batch: Batch): Promise<BatchResult> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((res, rej) => { this.pending.push({ res, rej }); this.w.postMessage(batch); });
+    const recycled = this.returned.splice(0);
+    return new Promise((res, rej) => { this.pending.push({ res, rej }); this.w.postMessage({ ...batch, recycled }, recycled); });
   }
+
+  /** An id array this worker sent, no longer needed here: it goes back with the next batch (fresh memory is slow). */
+  recycle(buffer: ArrayBuffer): void { this.returned.push(buffer); }
 
   async close(): Promise<void> {
     this.w.removeAllListeners('exit');
@@ -109,20 +115,26 @@ function checkWorkers(n: number | undefined): number {
  * Encode one batch on this thread (what a worker does): files that the tokenizer encodes from UTF-8 go into one
  * array for the batch, anything else into one id array per document (no packing copy).
  */
-function encodeHere(tokenizer: Tokenizer, batch: Batch, files: FileEncoder): LocalResult | BatchResult {
+function encodeHere(tokenizer: Tokenizer, batch: Batch, files: FileEncoder, pool: ArrayBuffer[]): LocalResult | BatchResult {
   const ids: Uint32Array[] = [];
   const chars: number[] = [];
   if ('texts' in batch) for (const text of batch.texts) { ids.push(tokenizer.encode(text)); chars.push(text.length); }
   else if (files.fromUtf8) {
-    const into = { ids: new Uint32Array(batch.bytes + 16), length: 0 };
+    const into = { ids: takeIds(pool, batch.bytes + 16), length: 0 };
     const lengths = new Int32Array(batch.files.length), charCounts = new Float64Array(batch.files.length);
     batch.files.forEach((file, i) => { const r = files.encode(file, into); lengths[i] = r.ids.length; charCounts[i] = r.chars; });
-    return { ids: into.ids.subarray(0, into.length), lengths, chars: charCounts };
+    return { ids: into.ids.subarray(0, into.length), lengths, chars: charCounts, owner: null };
   } else for (const file of batch.files) { const r = files.encode(file); ids.push(r.ids); chars.push(r.chars); }
   return { local: true, ids, chars };
 }
 
 interface LocalResult { local: true; ids: Uint32Array[]; chars: number[] }
+
+/** An id array of at least `n` from the pool (any one large enough), else a new one. */
+function takeIds(pool: ArrayBuffer[], n: number): Uint32Array {
+  const k = pool.findIndex((b) => b.byteLength >= 4 * n);
+  return k >= 0 ? new Uint32Array(pool.splice(k, 1)[0]) : new Uint32Array(n);
+}
 
 /**
  * Tokenize batches on `threads` threads: this one plus threads - 1 workers (started while this thread already
@@ -174,6 +186,7 @@ async function tokenizeBatches(
 ): Promise<void> {
   const { workers, starting } = set;
   const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
+  const pool: ArrayBuffer[] = []; // this thread's batch arrays, reused once their ids are copied
   let next = 0; // next result to append
   const drainReady = async (all: boolean) => {
     while (next < results.length) {
@@ -181,7 +194,12 @@ async function tokenizeBatches(
       if (r instanceof Promise && !all) break;
       const res = await r;
       if ('local' in res) res.ids.forEach((ids, i) => docs.push(ids, res.chars[i]));
-      else docs.pushChunk(res.ids, res.lengths, res.chars);
+      else {
+        docs.pushChunk(res.ids, res.lengths, res.chars);
+        if (docs.copiesIds && res.owner !== undefined) {
+          if (res.owner === null) pool.push(res.ids.buffer as ArrayBuffer); else res.owner.recycle(res.ids.buffer as ArrayBuffer);
+        }
+      }
       results[next++] = EMPTY;
     }
   };
@@ -195,7 +213,7 @@ async function tokenizeBatches(
         results.push(p);
         p.then((r) => { if (k >= next) results[k] = r; }, () => {});
       } else {
-        results.push(encodeHere(tokenizer, b, files));
+        results.push(encodeHere(tokenizer, b, files, pool));
       }
       await drainReady(false);
     }

@@ -65,14 +65,20 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { ids: tok.encode(text), chars: text.length };
   };
+  const pool = []; // id arrays sent back by the caller once it copied their ids (fresh memory is slow)
+  const takeIds = (n) => {
+    const k = pool.findIndex((b) => b.byteLength >= 4 * n);
+    return k >= 0 ? new Uint32Array(pool.splice(k, 1)[0]) : new Uint32Array(n);
+  };
   parentPort.on('message', (msg) => {
+    if (msg.recycled) pool.push(...msg.recycled);
     try {
       const lengths = new Int32Array(msg.texts ? msg.texts.length : msg.files.length);
       const chars = new Float64Array(lengths.length);
       let ids, count;
       if (msg.files && tok.encodeUtf8) {
         // the batch's files straight into one array (its size: their bytes, a bound on the ids)
-        const into = { ids: new Uint32Array(msg.bytes + 16), length: 0 };
+        const into = { ids: takeIds(msg.bytes + 16), length: 0 };
         for (let i = 0; i < lengths.length; i++) { const r = encodeFile(msg.files[i], into); lengths[i] = r.ids.length; chars[i] = r.chars; }
         ids = into.ids; // sent whole (a copy of the used part would cost fresh memory), with its length
         count = into.length;
