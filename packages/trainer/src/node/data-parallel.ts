@@ -77,8 +77,10 @@ class TokenizeWorker {
     for (const p of this.pending.splice(0)) p.rej(this.failure);
   }
 
-  static start(workerData: unknown): Promise<TokenizeWorker> {
+  /** Starts a worker thread (handed to `created` at once, so that it can be terminated while still starting). */
+  static start(workerData: unknown, created: (w: Worker) => void): Promise<TokenizeWorker> {
     const w = new Worker(DATA_WORKER_SOURCE, { eval: true, workerData });
+    created(w);
     return new Promise((res, rej) => {
       w.once('message', (m) => {
         if (m.type === 'ready') res(new TokenizeWorker(w));
@@ -99,10 +101,6 @@ class TokenizeWorker {
   /** An id array this worker sent, no longer needed here: it goes back with the next batch (fresh memory is slow). */
   recycle(buffer: ArrayBuffer): void { this.returned.push(buffer); }
 
-  async close(): Promise<void> {
-    this.w.removeAllListeners('exit');
-    await this.w.terminate();
-  }
 }
 
 function checkWorkers(n: number | undefined): number {
@@ -141,7 +139,14 @@ function takeIds(pool: ArrayBuffer[], n: number): Uint32Array {
  * tokenizes). Each worker holds up to two batches, so it never waits while this thread encodes one; results are
  * appended to `docs` in batch order.
  */
-interface WorkerSet { workers: TokenizeWorker[]; starting: Promise<TokenizeWorker>[] }
+interface WorkerSet {
+  /** the workers ready for batches */
+  workers: TokenizeWorker[];
+  /** every thread started, ready or not */
+  threads: Worker[];
+  /** why a worker failed to start, if one did */
+  startFailure: Error | null;
+}
 
 /** Start threads - 1 workers (none for a tokenizer they cannot rebuild); they join as they become ready. */
 function startWorkers(tokenizer: Tokenizer, threads: number): WorkerSet {
@@ -149,24 +154,25 @@ function startWorkers(tokenizer: Tokenizer, threads: number): WorkerSet {
   if (threads > 1) {
     try { spec = tokenizerSpec(tokenizer); } catch { spec = null; } // no tokenizer.json form: this thread only
   }
-  const set: WorkerSet = { workers: [], starting: [] };
+  const set: WorkerSet = { workers: [], threads: [], startFailure: null };
   if (spec === null) return set;
   const fingerprint = spec.kind === 'bvv241' ? '' : tokenizer.fingerprint; // bvv241 workers are not checked
   const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec, fingerprint };
   for (let i = 1; i < threads; i++) {
-    const p = TokenizeWorker.start(workerData).then((w) => { set.workers.push(w); return w; });
-    p.catch(() => {});
-    set.starting.push(p);
+    TokenizeWorker.start(workerData, (w) => set.threads.push(w))
+      .then((w) => { set.workers.push(w); }, (e: Error) => { set.startFailure ??= e; });
   }
   return set;
 }
 
-/** Terminate every worker of the set (waiting for those still starting). */
+/**
+ * Terminate every thread of the set, also those still starting: a worker that was given no batch before the
+ * corpus was done is not waited for (on a small corpus this thread is done before a worker has booted).
+ */
 async function closeWorkers(set: WorkerSet): Promise<void> {
-  const starting = set.starting.splice(0);
+  const threads = set.threads.splice(0);
   set.workers.length = 0;
-  const started = await Promise.allSettled(starting);
-  await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+  await Promise.all(threads.map((w) => { w.removeAllListeners('exit'); return w.terminate(); }));
 }
 
 /** Runs `assemble` here while the workers shut down on their own threads (their teardown overlaps it). */
@@ -184,7 +190,7 @@ async function tokenizeBatches(
   tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentSink,
   files: FileEncoder,
 ): Promise<void> {
-  const { workers, starting } = set;
+  const { workers } = set;
   const results: Array<Promise<BatchResult> | BatchResult | LocalResult> = [];
   const pool: ArrayBuffer[] = []; // this thread's batch arrays, reused once their ids are copied
   let next = 0; // next result to append
@@ -221,7 +227,9 @@ async function tokenizeBatches(
   } finally {
     await Promise.allSettled(results.filter((r) => r instanceof Promise));
   }
-  await Promise.all(starting); // a worker that failed to start (e.g. a tokenizer.json that rebuilds differently) is an error
+  // a worker that failed to start (e.g. a tokenizer.json that rebuilds differently) is an error, even where this
+  // thread did all the work
+  if (set.startFailure) throw set.startFailure;
 }
 
 const EMPTY: BatchResult = { ids: new Uint32Array(0), lengths: new Int32Array(0), chars: new Float64Array(0) };
