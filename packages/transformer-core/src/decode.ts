@@ -1,12 +1,17 @@
 // Single-token decoding at batch 1 with tfjs ops (generate's steps where no fast decoder runs: webgpu, cpu, and wasm
-// with setFastPaths(false) / fastDecode: false). Why a variant beside infer.ts: tfjs dispatch costs tens of
-// microseconds per op, which dominates a one-token step, so attention here is elementwise over all heads at once
-// (q * K summed over hd, p * V summed over positions) instead of infer.ts's per-head matMuls. Measured 2026-12-06
-// (this 2-core VM under load, shakespeare-char layers, 48 steps (cpu: 24) after a 16-token prompt, fast paths off): wasm
-// 57 tok/s here against 36 for infer.ts at Tn = 1; cpu 5.2 against 6.0 (the cpu backend is not dispatch-bound).
-// webgpu could not be measured here (Dawn on SwiftShader did not finish in 400 s); it is the backend this path is
-// kept for. Cache: per layer K and V as [H, len, hd], a static `shared` part (the prompt) and a small `own` part
-// merged into it every MERGE_EVERY tokens (stepper.ts).
+// with setFastPaths(false) / fastDecode: false). Why a variant beside infer.ts: a one-token step is bound by the cost
+// of dispatching its kernels, not by their arithmetic, so attention here is elementwise over all heads at once (q * K
+// summed over hd, p * V summed over positions) instead of infer.ts's per-head matMuls: 140 tfjs kernels per token
+// against 268 for infer.ts's inferStep at Tn = 1 (2 layers of shakespeare-char; 396 against 780 with 6). Measured
+// 2026-12-06 by bench/decode-variants.mjs (same prompt and cache, fast paths off, runs interleaved, median; this 2-core
+// VM at load average 4-6, no GPU: webgpu is SwiftShader), ms per token, decode.ts against infer.ts at Tn = 1:
+// webgpu, Dawn in Node, 2 layers: 995 against 3075 (3.1x; 1.8x in an earlier run); webgpu, headless chromium, 2
+// layers: 539 against 1292 (2.4x); wasm (where the fused decoder normally runs instead): 9.1 against 15.9 with 6
+// layers (1.75x), 1.45 against 2.20 with 2 (1.5x; 0.9x in shorter runs: noise at that size); cpu: 25 against 16 with
+// 2 layers, 91 against 55 with 6 (0.6x: the cpu backend is not dispatch-bound, infer.ts's matMuls win there). Greedy
+// tokens identical, logits within 2e-6. Kept for webgpu, where a kernel launch costs most. Cache: per layer K and V
+// as [H, len, hd], a static `shared` part (the prompt) and a small `own` part merged into it every MERGE_EVERY tokens
+// (stepper.ts).
 import { tf } from './tf.js';
 import { geluInfer } from './ops.js';
 import { layerNormInfer } from './layer-norm.js';
