@@ -120,6 +120,33 @@ describe('harness', () => {
     for (const [i, it] of on.items.entries()) for (let j = 0; j < 4; j++) expect(Math.abs(it.logliks![j] - off.items[i].logliks![j])).toBeLessThan(1e-4);
     expect(on.items.map((i) => i.pred)).toEqual(off.items.map((i) => i.pred));
   });
+
+  it('one forward per item: the continuations share all but their last token; same logliks as the cache off, to 1e-5', async () => {
+    // the premise of the fast path: in bvv241-2-3 ` A`..` D` are a space then the letter, so an item's four
+    // requests have one model input (context + space) and differ only in the target at the last position
+    const item = mmlu.test.find((t) => t.subject === 'anatomy')!;
+    const conts = harnessContinuations(item).map((c) => encodePair(tok, harnessContext(item, [], harnessDescription('anatomy')), c).continuation);
+    expect(conts.map((c) => c.length)).toEqual([2, 2, 2, 2]);
+    expect(new Set(conts.map((c) => c[0])).size).toBe(1);
+    expect(new Set(conts.map((c) => c[1])).size).toBe(4);
+    // heads of 16 dims, so that items of more than 16 new tokens take the joined-keys attention, and a context of
+    // 128 that left-truncates some prompts: the cache is cut back and extended across items of two subjects
+    for (const blockSize of [256, 128]) {
+      const m = createModel({ vocabSize: tok.vocabSize, nEmbed: 16, dModel: 64, nLayer: 2, nHead: 4, blockSize }, { embedding: table(tok.vocabSize, 16, 7), seed: 7 });
+      try {
+        const opts = { protocol: 'harness' as const, shots: 5, subjects: ['anatomy', 'high_school_european_history'], limitPerSubject: 6 };
+        const on = await evaluate(m, tok, mmlu, opts);
+        const off = await evaluate(m, tok, mmlu, { ...opts, prefixCache: false });
+        if (blockSize === 128) expect(on.counts.truncated).toBeGreaterThan(0);
+        let maxDiff = 0;
+        for (const [i, it] of on.items.entries()) for (let j = 0; j < 4; j++) maxDiff = Math.max(maxDiff, Math.abs(it.logliks![j] - off.items[i].logliks![j]));
+        expect(maxDiff).toBeLessThan(1e-5);
+        expect(on.items.map((i) => i.pred)).toEqual(off.items.map((i) => i.pred));
+      } finally {
+        m.dispose();
+      }
+    }
+  });
 });
 
 describe('cloze', () => {

@@ -2,8 +2,10 @@
 // subject by subject, sorted by their context ids, in chunks; each chunk is one `logprobs` call whose batches are
 // exactly one item (batchSize = its number of choices), so a batch's shared prefix is the whole context and the
 // prefix cache carried from batch to batch keeps the description and shots of the subject (and whatever the next
-// question shares): each item costs its question's tokens once plus one or two tokens per choice. Results go to
-// the request cache after every chunk.
+// question shares). When an item's choices share all but their last token (the harness's ` A`..` D` in bvv241: a
+// space, then the letter), logprobs runs them as one forward of context + space: an item costs the tokens it does
+// not share with the item before it, plus one; otherwise it costs those tokens plus each choice's tokens in a
+// batched suffix step. Results go to the request cache after every chunk.
 import type { LogprobRequest, LogprobResult } from '@glyphlm/transformer-core';
 import type { RequestStore } from './cache.js';
 import { sha256Strings } from './hash.js';
