@@ -3,26 +3,19 @@
 // computation, the paper output is the greedy next token, the in-memory request cache answers a second run, and
 // the model fingerprint comes from the page's WebCrypto.
 import { describe, it, expect } from 'vitest';
-import { tf, useBackend, createModel } from '@glyphlm/transformer-core';
+import { tf, useBackend, createModel, setWasmPaths } from '@glyphlm/transformer-core';
 import { bvv241 } from '@glyphlm/unicode-tokenizer';
-import wasmSimd from '../../../transformer-core/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmPlain from '../../../transformer-core/dist/tfjs-backend-wasm.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { evaluate, argmax } from './evaluate.js';
 import { memoryRequestCache } from './cache.js';
 import { encodePair } from './requests.js';
 import { harnessContext, harnessContinuations, harnessDescription, paperPromptMMLU } from './prompts.js';
 import type { McqDataset, McqItem } from '../data/types.js';
 
-// transformer-core's browser bundle carries tfjs-backend-wasm, which fetches its .wasm next to the page: send those
-// requests to the files its build copied into dist/
-const realFetch = globalThis.fetch.bind(globalThis);
-globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const file = url.slice(url.lastIndexOf('/') + 1);
-  if (file === 'tfjs-backend-wasm-simd.wasm') return realFetch(wasmSimd, init);
-  if (file === 'tfjs-backend-wasm.wasm') return realFetch(wasmPlain, init);
-  return realFetch(input, init);
-}) as typeof fetch;
+// tfjs (a peer dependency of transformer-core) fetches its backend's .wasm next to the page unless told where it is
+setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 
 const tok = bvv241('2-3');
 
