@@ -3,7 +3,7 @@
 // are put back in document order, so the corpus is identical to tokenizeCorpus's (same split, SFT mix,
 // fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';
 import type { CorpusData } from '../data/types.js';
 import { resolveOptions, type SftExample, type TokenizeCorpusOptions } from '../data/corpus-options.js';
@@ -50,10 +50,13 @@ function tokenizerSpec(tokenizer: Tokenizer): TokenizerSpec {
   return { kind: 'hf', json: tokenizer.toHuggingFaceJSON() };
 }
 
+/** Where a batch's id array goes back for reuse once its ids are copied. */
+interface ArrayOwner { recycle(buffer: ArrayBuffer): void }
 /** A batch's ids packed back to back; `owner`: where its array goes back for reuse (null: this thread's pool). */
-interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array; owner?: TokenizeWorker | null }
+interface BatchResult { ids: Uint32Array; lengths: Int32Array; chars: Float64Array; owner?: ArrayOwner | null }
 /** Texts, or files with their total size in bytes (a bound on bvv241's ids, which go into one array per batch). */
-type Batch = { texts: string[] } | { files: string[]; bytes: number };
+type FileBatch = { files: string[]; bytes: number };
+type Batch = { texts: string[] } | FileBatch;
 
 /** One tokenizing worker thread; it answers batches in the order they were posted. */
 class TokenizeWorker {
@@ -198,14 +201,7 @@ async function tokenizeBatches(
     while (next < results.length) {
       const r = results[next];
       if (r instanceof Promise && !all) break;
-      const res = await r;
-      if ('local' in res) res.ids.forEach((ids, i) => docs.push(ids, res.chars[i]));
-      else {
-        docs.pushChunk(res.ids, res.lengths, res.chars);
-        if (docs.copiesIds && res.owner !== undefined) {
-          if (res.owner === null) pool.push(res.ids.buffer as ArrayBuffer); else res.owner.recycle(res.ids.buffer as ArrayBuffer);
-        }
-      }
+      pushResult(docs, await r, pool);
       results[next++] = EMPTY;
     }
   };
@@ -233,6 +229,73 @@ async function tokenizeBatches(
 }
 
 const EMPTY: BatchResult = { ids: new Uint32Array(0), lengths: new Int32Array(0), chars: new Float64Array(0) };
+
+/** Appends a batch's documents; an id array copied there goes back to its owner (null: this thread's pool). */
+function pushResult(docs: DocumentSink, res: BatchResult | LocalResult, pool: ArrayBuffer[]): void {
+  if ('local' in res) { res.ids.forEach((ids, i) => docs.push(ids, res.chars[i])); return; }
+  docs.pushChunk(res.ids, res.lengths, res.chars);
+  if (docs.copiesIds && res.owner !== undefined) {
+    if (res.owner === null) pool.push(res.ids.buffer as ArrayBuffer); else res.owner.recycle(res.ids.buffer as ArrayBuffer);
+  }
+}
+
+/**
+ * Files on `set`'s threads by claiming: every thread, this one included, takes the next batch of the list from a
+ * shared atomic counter until none is left, so a worker starts the moment it has booted (the list is posted to it
+ * at once) and no thread waits to be handed work; both finish within one (small, last) batch of each other.
+ * Results are appended to `docs` in batch order.
+ */
+async function claimFileBatches(tokenizer: Tokenizer, set: WorkerSet, batches: FileBatch[], docs: DocumentSink, files: FileEncoder): Promise<void> {
+  const n = batches.length;
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const results: Array<BatchResult | LocalResult | undefined> = new Array(n);
+  let failure: Error | null = null;
+  let exited = 0;
+  let wake: (() => void) | null = null;
+  const detach: Array<() => void> = [];
+  for (const w of set.threads) {
+    const { port1, port2 } = new MessageChannel();
+    const owner: ArrayOwner = { recycle: (b) => port1.postMessage([b], [b]) };
+    const onMessage = (m: { type: string; k?: number; message?: string; count: number } & BatchResult) => {
+      if (typeof m.k !== 'number') return; // 'ready' and the like
+      if (m.type === 'done') results[m.k] = { ids: m.ids.subarray(0, m.count), lengths: m.lengths, chars: m.chars, owner };
+      else failure ??= new Error(`tokenizeCorpus: ${m.message}`);
+      wake?.();
+    };
+    const onExit = () => { exited++; wake?.(); };
+    const onError = (e: Error) => { failure ??= e; wake?.(); };
+    w.on('message', onMessage);
+    w.on('exit', onExit);
+    w.on('error', onError);
+    detach.push(() => { w.off('message', onMessage); w.off('exit', onExit); w.off('error', onError); port1.close(); });
+    w.postMessage({ claim: true, batches, counter: counter.buffer, recyclePort: port2 }, [port2]);
+  }
+  const pool: ArrayBuffer[] = [];
+  let next = 0;
+  const drain = () => {
+    for (; next < n && results[next] !== undefined; next++) { pushResult(docs, results[next]!, pool); results[next] = undefined; }
+  };
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      drain();
+      const k = Atomics.add(counter, 0, 1);
+      if (k >= n) break;
+      results[k] = encodeHere(tokenizer, batches[k], files, pool);
+      await new Promise<void>((res) => setImmediate(res)); // worker results come in between batches
+    }
+    for (drain(); next < n; drain()) {
+      if (failure) throw failure;
+      if (exited === set.threads.length) throw set.startFailure ?? new Error('tokenizeCorpus: a tokenizing worker exited before sending its batch');
+      await new Promise<void>((res) => { wake = res; });
+      wake = null;
+    }
+  } finally {
+    Atomics.store(counter, 0, n); // after an error: the workers take no further batch
+    for (const d of detach) d();
+  }
+  if (set.startFailure) throw set.startFailure;
+}
 
 async function* textBatches(texts: CorpusInput, batchChars: number): AsyncGenerator<Batch> {
   if (typeof texts === 'string') { yield { texts: [texts] }; return; }
@@ -284,7 +347,7 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
   try {
     const { files, sizes } = await expandGlobsWithSizes(patterns, { cwd: opts.cwd });
     const batchBytes = opts.batchChars ?? 1 << 18;
-    const batches: Batch[] = [];
+    const batches: FileBatch[] = [];
     let cur: string[] = [];
     let size = 0;
     // The last bytes go in quarter-size batches, so that no thread is left waiting long for the others' last batch.
@@ -302,7 +365,7 @@ export async function tokenizeFiles(tokenizer: Tokenizer, patterns: string | str
     // bvv241; a tokenizer that exceeds this falls back to the usual assembly)
     const streams = SplitStreams.plan(o, sizes);
     const docs = streams ?? new DocumentIds();
-    await tokenizeBatches(tokenizer, set, batches, docs, fileEncoder(tokenizer));
+    await claimFileBatches(tokenizer, set, batches, docs, fileEncoder(tokenizer));
     return await assembleWhileClosing(set, () => (streams ? streams.finish(tokenizer, nodeHashParts)
       : assembleCorpus(tokenizer, docs as DocumentIds, examples, o, nodeHashParts)));
   } finally {

@@ -6,7 +6,7 @@
 // data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the UTF-8 bytes directly).
 
 export const DATA_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
 const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
 (async () => {
   let tok;
@@ -70,37 +70,62 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
     const k = pool.findIndex((b) => b.byteLength >= 4 * n);
     return k >= 0 ? new Uint32Array(pool.splice(k, 1)[0]) : new Uint32Array(n);
   };
+  // one batch (texts, or files with their total bytes) -> [message, transfer list]
+  const encodeBatch = (msg) => {
+    const lengths = new Int32Array(msg.texts ? msg.texts.length : msg.files.length);
+    const chars = new Float64Array(lengths.length);
+    let ids, count;
+    if (msg.files && tok.encodeUtf8) {
+      // the batch's files straight into one array (its size: their bytes, a bound on the ids)
+      const into = { ids: takeIds(msg.bytes + 16), length: 0 };
+      for (let i = 0; i < lengths.length; i++) { const r = encodeFile(msg.files[i], into); lengths[i] = r.ids.length; chars[i] = r.chars; }
+      ids = into.ids; // sent whole (a copy of the used part would cost fresh memory), with its length
+      count = into.length;
+    } else {
+      const parts = [];
+      let total = 0;
+      for (let i = 0; i < lengths.length; i++) {
+        let p;
+        if (msg.texts) { p = tok.encode(msg.texts[i]); chars[i] = msg.texts[i].length; }
+        else { const r = encodeFile(msg.files[i]); p = r.ids; chars[i] = r.chars; }
+        parts.push(p);
+        lengths[i] = p.length;
+        total += p.length;
+      }
+      ids = new Uint32Array(total);
+      let o = 0;
+      for (const p of parts) { ids.set(p, o); o += p.length; }
+      count = total;
+    }
+    return [{ type: 'done', ids, count, lengths, chars }, [ids.buffer, lengths.buffer, chars.buffer]];
+  };
   parentPort.on('message', (msg) => {
+    if (msg.claim) {
+      // claim mode: take the next batch of the shared list (an atomic counter shared with the other threads)
+      // until none is left; each result carries its batch number. Arrays come back on msg.recyclePort.
+      const counter = new Int32Array(msg.counter);
+      for (;;) {
+        const k = Atomics.add(counter, 0, 1);
+        if (k >= msg.batches.length) break;
+        for (let r; (r = receiveMessageOnPort(msg.recyclePort));) pool.push(...r.message);
+        try {
+          const [m, transfer] = encodeBatch(msg.batches[k]);
+          m.k = k;
+          parentPort.postMessage(m, transfer);
+        } catch (e) {
+          parentPort.postMessage({ type: 'error', k, message: String(e && e.message || e) });
+          break;
+        }
+      }
+      msg.recyclePort.close();
+      return;
+    }
     if (msg.recycled) pool.push(...msg.recycled);
     try {
-      const lengths = new Int32Array(msg.texts ? msg.texts.length : msg.files.length);
-      const chars = new Float64Array(lengths.length);
-      let ids, count;
-      if (msg.files && tok.encodeUtf8) {
-        // the batch's files straight into one array (its size: their bytes, a bound on the ids)
-        const into = { ids: takeIds(msg.bytes + 16), length: 0 };
-        for (let i = 0; i < lengths.length; i++) { const r = encodeFile(msg.files[i], into); lengths[i] = r.ids.length; chars[i] = r.chars; }
-        ids = into.ids; // sent whole (a copy of the used part would cost fresh memory), with its length
-        count = into.length;
-      } else {
-        const parts = [];
-        let total = 0;
-        for (let i = 0; i < lengths.length; i++) {
-          let p;
-          if (msg.texts) { p = tok.encode(msg.texts[i]); chars[i] = msg.texts[i].length; }
-          else { const r = encodeFile(msg.files[i]); p = r.ids; chars[i] = r.chars; }
-          parts.push(p);
-          lengths[i] = p.length;
-          total += p.length;
-        }
-        ids = new Uint32Array(total);
-        let o = 0;
-        for (const p of parts) { ids.set(p, o); o += p.length; }
-        count = total;
-      }
-      parentPort.postMessage({ type: 'done', id: msg.id, ids, count, lengths, chars }, [ids.buffer, lengths.buffer, chars.buffer]);
+      const [m, transfer] = encodeBatch(msg);
+      parentPort.postMessage(m, transfer);
     } catch (e) {
-      parentPort.postMessage({ type: 'error', id: msg.id, message: String(e && e.message || e) });
+      parentPort.postMessage({ type: 'error', message: String(e && e.message || e) });
     }
   });
   parentPort.postMessage({ type: 'ready' });
