@@ -3,9 +3,9 @@
 // repeats the uninterrupted history bit for bit; Node-only options are refused with a clear error; no tensor leaks.
 import { describe, it, expect } from 'vitest';
 import { tf, useBackend, createModel, setWasmPaths, type ModelConfig } from '@glyphlm/transformer-core';
-import wasmPlain from '../../node_modules/@glyphlm/transformer-core/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '../../node_modules/@glyphlm/transformer-core/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '../../node_modules/@glyphlm/transformer-core/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { hash32 } from '../data/sampler.js';
 import type { CorpusData } from '../data/types.js';
 import { train, memoryStorage, TrainOptionError, type TrainOptions, type HistoryEntry } from './index.js';
