@@ -1,7 +1,9 @@
-// Tokenizing on several cores: documents (texts or files) go in batches of ~256 KiB to worker threads, each
-// with its own copy of the tokenizer, and to this thread while the workers are busy or still starting; results
-// are put back in document order, so the corpus is identical to tokenizeCorpus's (same split, SFT mix,
-// fingerprint) for any number of threads.
+// Tokenizing on several cores: documents go in batches of ~256 KiB to worker threads, each with its own copy of
+// the tokenizer, and to this thread. Texts (which may arrive one by one) are handed out, up to two per worker,
+// this thread taking a batch whenever no worker can; files (a list known up front) are claimed: every thread takes
+// the next batch from a shared atomic counter, so a worker starts the moment it has booted and no thread waits to
+// be handed work. Results are put back in document order, so the corpus is identical to tokenizeCorpus's (same
+// split, SFT mix, fingerprint) for any number of threads.
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Tokenizer } from '@glyphlm/unicode-tokenizer';

@@ -1,9 +1,10 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
 // rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables; anything rebuilt from tokenizer.json
-// is checked against the caller's fingerprint), then encodes batches of texts or files into one
-// packed Uint32Array per batch (its first `count` ids used) plus per-document lengths, transferred back without
-// copying. Files are read as
-// data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the UTF-8 bytes directly).
+// is checked against the caller's fingerprint), then encodes batches of texts or files into one packed Uint32Array
+// per batch (its first `count` ids used) plus per-document lengths, transferred back without copying: batches
+// posted one by one, or (claim mode) a whole list from which it takes batches by a counter shared with the other
+// threads. Files are read as data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the
+// UTF-8 bytes directly); id arrays the caller has copied come back to be reused.
 
 export const DATA_WORKER_SOURCE = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
