@@ -105,7 +105,6 @@ class TokenizeWorker {
 
   /** An id array this worker sent, no longer needed here: it goes back with the next batch (fresh memory is slow). */
   recycle(buffer: ArrayBuffer): void { this.returned.push(buffer); }
-
 }
 
 function checkWorkers(n: number | undefined): number {
@@ -139,11 +138,7 @@ function takeIds(pool: ArrayBuffer[], n: number): Uint32Array {
   return k >= 0 ? new Uint32Array(pool.splice(k, 1)[0]) : new Uint32Array(n);
 }
 
-/**
- * Tokenize batches on `threads` threads: this one plus threads - 1 workers (started while this thread already
- * tokenizes). Each worker holds up to two batches, so it never waits while this thread encodes one; results are
- * appended to `docs` in batch order.
- */
+/** The tokenizing worker threads of one call. */
 interface WorkerSet {
   /** the workers ready for batches */
   workers: TokenizeWorker[];
@@ -191,6 +186,10 @@ async function assembleWhileClosing<T>(set: WorkerSet, assemble: () => T): Promi
   }
 }
 
+/**
+ * Tokenize batches (texts) on this thread and the set's workers: each worker holds up to two batches, so it never
+ * waits while this thread encodes one; results are appended to `docs` in batch order.
+ */
 async function tokenizeBatches(
   tokenizer: Tokenizer, set: WorkerSet, batches: AsyncIterable<Batch> | Iterable<Batch>, docs: DocumentSink,
   files: FileEncoder,
