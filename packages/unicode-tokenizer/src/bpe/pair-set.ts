@@ -1,9 +1,17 @@
 // A set of (code unit, code unit) pairs in an open-addressing Int32 table.
 
 export class PairSet {
-  private keys: Int32Array = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
+  private keys: Int32Array;
+  private mask: number;
   private count = 0;
+
+  /** `expected`: about how many pairs will be added (sizes the table once instead of growing it). */
+  constructor(expected = 0) {
+    let cap = 1 << 12;
+    while (cap < 2 * expected) cap <<= 1;
+    this.keys = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
 
   private static hash(key: number): number { return Math.imul(key, 0x9e3779b1) >>> 0; }
 

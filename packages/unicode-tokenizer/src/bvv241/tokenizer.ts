@@ -92,16 +92,18 @@ function getShared(variant: Bvv241Variant, tables?: Bvv241Tables): Shared {
   const { ngrams } = bvv241Ngrams(key);
   const merges = bvv241MergesFromNgrams(key);
   const mergeable = new Uint8Array(0x10000);
-  const innerPairs = new PairSet();
+  const innerPairs = new PairSet(2 * ngrams.length);
   for (const g of ngrams) {
     for (let k = 0; k < g.length; k++) { const c = g.charCodeAt(k); if (monogramId(c) >= 0) mergeable[c] = 1; }
     for (let k = 1; k < g.length; k++) innerPairs.add(g.charCodeAt(k - 1), g.charCodeAt(k));
   }
-  // a merge's result is the n-gram it was made from, so its length is that n-gram's
-  const resultLength = new Map<number, number>();
+  // a merge's result is the n-gram it was made from, so its length is that n-gram's (the first n-gram of an id)
+  const resultLength = new Int32Array(key === '2-3' ? 0x10000 : 0x20000);
   const { ids } = bvv241Ngrams(key);
-  for (let k = ngrams.length - 1; k >= 0; k--) resultLength.set(ids[k], ngrams[k].length);
-  const lengthOrdered = isLengthOrdered(merges.map(([, , m]) => resultLength.get(m)!));
+  for (let k = ngrams.length - 1; k >= 0; k--) resultLength[ids[k]] = ngrams[k].length;
+  const lengths = new Int32Array(merges.length);
+  for (let r = 0; r < merges.length; r++) lengths[r] = resultLength[merges[r][2]];
+  const lengthOrdered = isLengthOrdered(lengths);
   s = {
     variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, merges, mergeCount: merges.length, table: new MergeTable(merges),
     mergeable, lengthOrdered, innerPairs, ...specialTables(mergeable),
