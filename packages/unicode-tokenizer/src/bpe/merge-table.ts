@@ -41,6 +41,26 @@ export class MergeTable {
     this.size = size;
   }
 
+  /**
+   * A table from merges given as flat (left, right, merged) triples in rank order: the same table as the tuple
+   * form, without a tuple per merge (the bvv241 tables are built this way, once per thread, in cold code).
+   */
+  static fromTriples(triples: Int32Array): MergeTable {
+    const count = triples.length / 3;
+    if (!Number.isInteger(count)) throw new RangeError(`MergeTable.fromTriples: ${triples.length} values is not a multiple of 3`);
+    let cap = 1;
+    while (cap < count * 2 + 2) cap <<= 1;
+    const mask = cap - 1;
+    const e = new Int32Array(cap * 4).fill(-1, 0); // left = -1 marks an empty slot (the other fields are set on use)
+    for (let rank = 0; rank < count; rank++) {
+      const a = triples[3 * rank], b = triples[3 * rank + 1];
+      let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) & mask;
+      while (e[h << 2] !== -1 && !(e[h << 2] === a && e[(h << 2) + 1] === b)) h = (h + 1) & mask;
+      if (e[h << 2] === -1) { const s = h << 2; e[s] = a; e[s + 1] = b; e[s + 2] = rank; e[s + 3] = triples[3 * rank + 2]; }
+    }
+    return new MergeTable(e);
+  }
+
   /** A table over another table's `entries` (e.g. sent to a worker thread), without rebuilding it. */
   static fromEntries(entries: Int32Array): MergeTable { return new MergeTable(entries); }
 

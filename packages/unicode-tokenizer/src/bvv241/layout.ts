@@ -78,42 +78,77 @@ export function bvv241MergesFromNgrams(variant: Bvv241Variant): Array<[number, n
   const key = variant === 'abs' ? 'max' : variant;
   const cached = mergeCache.get(key);
   if (cached) return cached;
-  const { ngrams, ids } = bvv241Ngrams(key);
-  // two-unit tokens by a numeric key (most halves), longer ones by string
-  const pairs = new Map<number, number>();
-  const longer = new Map<string, number>();
-  const add = (t: string, id: number) => {
-    if (t.length === 2) {
-      const k = t.charCodeAt(0) * 0x10000 + t.charCodeAt(1);
-      const had = pairs.get(k);
-      if (had === undefined || id < had) pairs.set(k, id);
-    } else {
-      const had = longer.get(t);
-      if (had === undefined || id < had) longer.set(t, id);
-    }
-  };
-  for (let k = 0; k < ngrams.length; k++) add(ngrams[k], ids[k]);
-  SPECIAL_TOKENS.forEach((t, k) => add(t, SPECIAL_BASE + k));
-  for (let id = FILLER_FIRST; id <= FILLER_LAST; id++) add(`<special_token_${id}>`, id);
-  const idOf = (s: string, from: number, to: number): number => {
-    if (to - from === 1) return monogramId(s.charCodeAt(from));
-    if (to - from === 2) return pairs.get(s.charCodeAt(from) * 0x10000 + s.charCodeAt(from + 1)) ?? -1;
-    return longer.get(s.slice(from, to)) ?? -1;
-  };
-  const merges: Array<[number, number, number]> = [];
-  for (let k = 0; k < ngrams.length; k++) {
-    const s = ngrams[k];
-    const id = idOf(s, 0, s.length);
-    for (let i = 1; i < s.length; i++) {
-      const a = idOf(s, 0, i), b = idOf(s, i, s.length);
-      if (a >= 0 && b >= 0) merges.push([a, b, id]);
-    }
-  }
+  const triples = bvv241MergeTriples(key);
+  const merges: Array<[number, number, number]> = new Array(triples.length / 3);
+  for (let r = 0; r < merges.length; r++) merges[r] = [triples[3 * r], triples[3 * r + 1], triples[3 * r + 2]];
   mergeCache.set(key, merges);
   return merges;
 }
 
 const mergeCache = new Map<string, Array<[number, number, number]>>();
+const tripleCache = new Map<string, Int32Array>();
+
+/**
+ * The same merge list as flat (left, right, merged) triples in rank order: what the encoding tables are built from.
+ * It runs once per thread, in cold code, so it avoids what the interpreter is slow at (array destructuring,
+ * Map lookups by keys above 2^30, a tuple per merge): two-unit tokens go into an open-addressing Int32 table,
+ * only tokens of three or more units into a Map by string.
+ */
+export function bvv241MergeTriples(variant: Bvv241Variant): Int32Array {
+  const key = variant === 'abs' ? 'max' : variant;
+  const cached = tripleCache.get(key);
+  if (cached) return cached;
+  const { ngrams, ids } = bvv241Ngrams(key);
+  const n = ngrams.length;
+  let cap = 1 << 10;
+  while (cap < 2 * n) cap <<= 1;
+  const mask = cap - 1;
+  const pairKeys = new Int32Array(cap); // (a << 16 | b) + 1; 0 marks an empty slot
+  const pairIds = new Int32Array(cap);
+  const slotOf = (a: number, b: number): number => {
+    const k = ((a << 16) | b) + 1 | 0;
+    let h = (Math.imul(k, 0x9e3779b1) >>> 0) & mask;
+    while (pairKeys[h] !== 0 && pairKeys[h] !== k) h = (h + 1) & mask;
+    return h;
+  };
+  const longer = new Map<string, number>();
+  const add = (t: string, id: number) => {
+    if (t.length === 2) {
+      const h = slotOf(t.charCodeAt(0), t.charCodeAt(1));
+      if (pairKeys[h] === 0) { pairKeys[h] = ((t.charCodeAt(0) << 16) | t.charCodeAt(1)) + 1 | 0; pairIds[h] = id; }
+      else if (id < pairIds[h]) pairIds[h] = id;
+    } else {
+      const had = longer.get(t);
+      if (had === undefined || id < had) longer.set(t, id);
+    }
+  };
+  for (let k = 0; k < n; k++) add(ngrams[k], ids[k]);
+  for (let k = 0; k < SPECIAL_TOKENS.length; k++) add(SPECIAL_TOKENS[k], SPECIAL_BASE + k);
+  for (let id = FILLER_FIRST; id <= FILLER_LAST; id++) add(`<special_token_${id}>`, id);
+  const idOf = (s: string, from: number, to: number): number => {
+    if (to - from === 1) return monogramId(s.charCodeAt(from));
+    if (to - from === 2) {
+      const h = slotOf(s.charCodeAt(from), s.charCodeAt(from + 1));
+      return pairKeys[h] === 0 ? -1 : pairIds[h];
+    }
+    return longer.get(s.slice(from, to)) ?? -1;
+  };
+  let out = new Int32Array(3 * 2 * n);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const s = ngrams[k];
+    const id = idOf(s, 0, s.length);
+    for (let i = 1; i < s.length; i++) {
+      const a = idOf(s, 0, i), b = idOf(s, i, s.length);
+      if (a < 0 || b < 0) continue;
+      if (m + 3 > out.length) { const g = new Int32Array(2 * out.length); g.set(out); out = g; }
+      out[m] = a; out[m + 1] = b; out[m + 2] = id; m += 3;
+    }
+  }
+  const triples = out.slice(0, m);
+  tripleCache.set(key, triples);
+  return triples;
+}
 
 function buildLayout(variant: '2-3' | 'max'): Bvv241Layout {
   const vocabSize = variant === '2-3' ? 0x10000 : 0x20000;

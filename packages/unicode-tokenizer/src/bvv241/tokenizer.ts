@@ -3,7 +3,6 @@
 // code point), with a word cache and boundary splitting that keep encoding linear, and an optional lossless mode.
 import type { Tokenizer } from '../types.js';
 import { MergeTable } from '../bpe/merge-table.js';
-import { isLengthOrdered } from '../bpe/merge-word-linear.js';
 import { badId, checkIds, checkText, unitsToString } from '../ids.js';
 import { PairSet } from '../bpe/pair-set.js';
 import { readEscape } from '../lossless.js';
@@ -12,7 +11,7 @@ import { sha256String } from '../sha256.js';
 import { Utf8Fill } from '../wasm/utf8-fill.js';
 import { UnitEncoder, cutSafeUnits, type EncoderTables, type IdBuffer } from './encoder.js';
 import {
-  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, bvv241Layout, bvv241MergesFromNgrams, bvv241Ngrams,
+  FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, bvv241Layout, bvv241MergeTriples, bvv241MergesFromNgrams, bvv241Ngrams,
   monogramId, type Bvv241Layout, type Bvv241Variant,
 } from './layout.js';
 
@@ -89,23 +88,29 @@ function getShared(variant: Bvv241Variant, tables?: Bvv241Tables): Shared {
     shared.set(key, s);
     return s;
   }
-  const { ngrams } = bvv241Ngrams(key);
-  const merges = bvv241MergesFromNgrams(key);
+  const { ngrams, ids } = bvv241Ngrams(key);
+  const triples = bvv241MergeTriples(key); // flat (left, right, merged) in rank order; the tuples only on demand
+  const mergeCount = triples.length / 3;
   const mergeable = new Uint8Array(0x10000);
   const innerPairs = new PairSet(2 * ngrams.length);
-  for (const g of ngrams) {
-    for (let k = 0; k < g.length; k++) { const c = g.charCodeAt(k); if (monogramId(c) >= 0) mergeable[c] = 1; }
-    for (let k = 1; k < g.length; k++) innerPairs.add(g.charCodeAt(k - 1), g.charCodeAt(k));
-  }
   // a merge's result is the n-gram it was made from, so its length is that n-gram's (the first n-gram of an id)
   const resultLength = new Int32Array(key === '2-3' ? 0x10000 : 0x20000);
-  const { ids } = bvv241Ngrams(key);
-  for (let k = ngrams.length - 1; k >= 0; k--) resultLength[ids[k]] = ngrams[k].length;
-  const lengths = new Int32Array(merges.length);
-  for (let r = 0; r < merges.length; r++) lengths[r] = resultLength[merges[r][2]];
-  const lengthOrdered = isLengthOrdered(lengths);
+  for (let k = 0; k < ngrams.length; k++) {
+    const g = ngrams[k];
+    if (resultLength[ids[k]] === 0) resultLength[ids[k]] = g.length;
+    let prev = g.charCodeAt(0);
+    if (monogramId(prev) >= 0) mergeable[prev] = 1;
+    for (let j = 1; j < g.length; j++) {
+      const c = g.charCodeAt(j);
+      if (monogramId(c) >= 0) mergeable[c] = 1;
+      innerPairs.add(prev, c);
+      prev = c;
+    }
+  }
+  let lengthOrdered = true;
+  for (let r = 1; r < mergeCount && lengthOrdered; r++) lengthOrdered = resultLength[triples[3 * r + 2]] <= resultLength[triples[3 * r - 1]];
   s = {
-    variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, merges, mergeCount: merges.length, table: new MergeTable(merges),
+    variant: key, vocabSize: key === '2-3' ? 0x10000 : 0x20000, mergeCount, table: MergeTable.fromTriples(triples),
     mergeable, lengthOrdered, innerPairs, ...specialTables(mergeable),
   };
   shared.set(key, s);
