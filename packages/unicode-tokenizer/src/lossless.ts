@@ -5,7 +5,7 @@
 //   lead 0..48   -> 2 ids: value = lead*233 + d          (PUA, U+FFFF, lone surrogates, emoji block U+1F000-1FAFF)
 //   lead 49..68  -> 3 ids: w = (lead-49)*233^2 + d1*233 + d2   (every other astral code point)
 // Decoding a filler id that does not start a valid code yields its literal text, so any id sequence decodes.
-import { FILLER_FIRST } from './bvv241/layout.js';
+import { FILLER_FIRST } from './bvv241/specials.js';
 
 export const ESCAPE_BASE = 233;
 export const ESCAPE_SHORT_LEADS = 49;

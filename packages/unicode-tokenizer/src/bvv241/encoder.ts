@@ -10,7 +10,7 @@ import { WordCache } from '../bpe/word-cache.js';
 import type { PairSet } from '../bpe/pair-set.js';
 import { escapeInto, needsEscape } from '../lossless.js';
 import { decodeUtf8Into } from '../utf8-units.js';
-import { UNK_ID } from './layout.js';
+import { UNK_ID } from './specials.js';
 
 /** What the encoder needs of a vocabulary's tables (shared by every tokenizer of the vocabulary in a thread). */
 export interface EncoderTables {

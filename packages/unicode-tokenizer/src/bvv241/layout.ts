@@ -1,19 +1,11 @@
 // The bvv241 id layout (reference-impl §1.1): low BMP monograms, 23 specials, filler specials, high BMP monograms,
 // n-grams in the surrogate range, the rest of the Private Use Area and (max/abs) plane 1, then <unused_N> padding.
 import { NGRAMS_2_3, NGRAMS_MAX } from '../generated/bvv241-ngrams.js';
+import { FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, monogramId } from './specials.js';
+
+export { FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, UNK_ID, monogramId } from './specials.js';
 
 export type Bvv241Variant = '2-3' | 'max' | 'abs';
-
-export const SPECIAL_TOKENS: readonly string[] = [
-  '<pad>', '<s>', '</s>', '<unk>', '<think>', '</think>', '<emotions>', '</emotions>', '<tool_call>', '</tool_call>',
-  '<tool_response>', '</tool_response>', '[INST]', '[/INST]', '[EOT]', '[USER]', '[ASSISTANT]', '[FIM_PREFIX]',
-  '[FIM_MIDDLE]', '[FIM_SUFFIX]', '[FIM_PAD]', '[REPO_NAME]', '[FILE_SEP]',
-];
-export const SPECIAL_BASE = 0xe000;
-export const UNK_ID = 0xe003;
-/** Filler specials `<special_token_N>`: ids 0xE017..0xE0FF. Never produced by encoding. */
-export const FILLER_FIRST = 0xe017;
-export const FILLER_LAST = 0xe0ff;
 
 export interface Bvv241Layout {
   readonly variant: Bvv241Variant;
@@ -38,11 +30,6 @@ function ngramSlots(variant: '2-3' | 'max'): Array<[number, number]> {
   const slots: Array<[number, number]> = [[0xd800, 0xe000], [0xe100, 0xf900]];
   if (variant === 'max') slots.push([0x10000, 0x1ffff]);
   return slots;
-}
-
-/** The id of a one-code-unit token: BMP monograms below the surrogates and from U+F900 (U+FFFF excluded). */
-export function monogramId(unit: number): number {
-  return unit < 0xd800 || (unit >= 0xf900 && unit < 0xffff) ? unit : -1;
 }
 
 export interface Bvv241Ngrams {

@@ -9,11 +9,14 @@ import { readEscape } from '../lossless.js';
 import { bpeTokenizerJson } from '../hf/export-json.js';
 import { sha256String } from '../sha256.js';
 import { Utf8Fill } from '../wasm/utf8-fill.js';
-import { UnitEncoder, cutSafeUnits, type EncoderTables, type IdBuffer } from './encoder.js';
+import { UnitEncoder, type IdBuffer } from './encoder.js';
+import { PRIMING_TEXT, sharedFromTables, specialTables, type Bvv241Tables, type TransferredTables } from './tables.js';
 import {
   FILLER_FIRST, FILLER_LAST, SPECIAL_BASE, SPECIAL_TOKENS, bvv241Layout, bvv241MergeTriples, bvv241MergesFromNgrams, bvv241Ngrams,
   monogramId, type Bvv241Layout, type Bvv241Variant,
 } from './layout.js';
+
+export type { Bvv241Tables } from './tables.js';
 
 export interface Bvv241Options {
   /** Escape characters the reference maps to <unk> so that decode(encode(s)) === s for every string. */
@@ -25,27 +28,12 @@ export interface Bvv241Options {
   tables?: Bvv241Tables;
 }
 
-/** A vocabulary's encoding tables as plain typed arrays, for postMessage / workerData (structured clone). */
-export interface Bvv241Tables {
-  variant: '2-3' | 'max';
-  /** MergeTable entries: [left, right, rank, merged] per slot */
-  mergeEntries: Int32Array;
-  /** number of merges (the ranks are 0 .. mergeCount - 1) */
-  mergeCount: number;
-  lengthOrdered: boolean;
-  mergeable: Uint8Array;
-  /** PairSet slots of the adjacent pairs inside tokens */
-  innerPairs: Int32Array;
-}
-
 interface Utf8Pool { offsets: Int32Array; bytes: Uint8Array; lens: Uint8Array; words: Uint32Array }
 
 const utf8 = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();
 
-interface Shared extends EncoderTables {
-  variant: '2-3' | 'max';
-  vocabSize: number;
+interface Shared extends TransferredTables {
   /** the whole id layout (token strings), built on first use: encoding does not need it */
   layout?: Bvv241Layout;
   /** the merge list (rank order), made on first use when the tables came from another thread */
@@ -59,19 +47,6 @@ interface Shared extends EncoderTables {
   /** whether PRIMING_TEXT has been encoded in this thread */
   primed?: boolean;
 }
-
-/**
- * Encoded once per thread when the first tokenizer of a vocabulary is made: a few hundred code units that take
- * every branch of encode (specials, unknown code points, surrogates, words cut at pair boundaries, long pieces,
- * words too long for the cache). V8 then compiles encode with type feedback for all of them; without it, the
- * optimised code was thrown away each time a document first took one of these branches (about a dozen
- * deoptimisations, ~60 ms, in the first megabytes of multilingual text).
- */
-const PRIMING_TEXT = [
-  'The quick brown fox, <s>[INST] jumps</s> over [EOT] the <lazy> [dog].', 'Привет, мир! 你好世界 مرحبا नमस्ते 안녕하세요',
-  '\ue000\uf8ff\uffff \ud83d\ude00 \ud800 x \udc00', 'abcdefghijklmnopqrstuvwxyzabcdefghijklm', 'a'.repeat(40),
-  'internationalisation', 'tion'.repeat(12), '<pad><unk>[FIM_PREFIX]<',
-].join(' \n');
 
 const shared = new Map<string, Shared>();
 
@@ -115,32 +90,6 @@ function getShared(variant: Bvv241Variant, tables?: Bvv241Tables): Shared {
   };
   shared.set(key, s);
   return s;
-}
-
-/** The special tokens with their ids, and the units before which a text may be cut into pieces. */
-function specialTables(mergeable: Uint8Array): { specials: Array<[string, number]>; cutSafe: Uint8Array } {
-  const specials = SPECIAL_TOKENS.map((t, k): [string, number] => [t, SPECIAL_BASE + k]);
-  return { specials, cutSafe: cutSafeUnits(mergeable, specials) };
-}
-
-/** Shared tables over another thread's (checked for shape: a wrong object is an error naming the field). */
-function sharedFromTables(variant: '2-3' | 'max', t: Bvv241Tables): Shared {
-  const bad = (field: string, why: string) => { throw new TypeError(`bvv241: options.tables.${field} ${why}`); };
-  if (t === null || typeof t !== 'object') throw new TypeError('bvv241: options.tables must be the object encodingTables() returns');
-  if (t.variant !== variant) bad('variant', `is ${JSON.stringify(t.variant)}, not ${JSON.stringify(variant)}`);
-  if (!(t.mergeEntries instanceof Int32Array)) bad('mergeEntries', 'is not an Int32Array');
-  if (!(t.mergeable instanceof Uint8Array) || t.mergeable.length !== 0x10000) bad('mergeable', 'is not a Uint8Array of 65,536');
-  for (let c = 0; c < 0x10000; c++) if (t.mergeable[c] && monogramId(c) < 0) bad('mergeable', `marks U+${c.toString(16).toUpperCase()}, which is no token`);
-  if (!(t.innerPairs instanceof Int32Array)) bad('innerPairs', 'is not an Int32Array');
-  if (!Number.isInteger(t.mergeCount) || t.mergeCount < 0) bad('mergeCount', 'is not a count');
-  if (typeof t.lengthOrdered !== 'boolean') bad('lengthOrdered', 'is not a boolean');
-  const table = MergeTable.fromEntries(t.mergeEntries);
-  if (table.size > t.mergeCount) bad('mergeEntries', `hold ${table.size} pairs, more than mergeCount ${t.mergeCount}`);
-  return {
-    variant, vocabSize: variant === '2-3' ? 0x10000 : 0x20000, mergeCount: t.mergeCount, table,
-    mergeable: t.mergeable, lengthOrdered: t.lengthOrdered, ...specialTables(t.mergeable),
-    innerPairs: PairSet.fromSlots(t.innerPairs),
-  };
 }
 
 /** The merge list of the shared tables (rebuilt from the n-grams when the tables came from another thread). */
