@@ -148,6 +148,11 @@ interface WorkerSet {
   startFailure: Error | null;
 }
 
+/** bvv241's encode-only entry (a worker given the tables loads it instead of the whole package), if present. */
+function encoderUrl(): string | null {
+  try { return import.meta.resolve('@glyphlm/unicode-tokenizer/bvv241-encoder'); } catch { return null; }
+}
+
 /** Start threads - 1 workers (none for a tokenizer they cannot rebuild); they join as they become ready. */
 function startWorkers(tokenizer: Tokenizer, threads: number): WorkerSet {
   let spec: TokenizerSpec | null = null;
@@ -157,7 +162,7 @@ function startWorkers(tokenizer: Tokenizer, threads: number): WorkerSet {
   const set: WorkerSet = { workers: [], threads: [], startFailure: null };
   if (spec === null) return set;
   const fingerprint = spec.kind === 'bvv241' ? '' : tokenizer.fingerprint; // bvv241 workers are not checked
-  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), spec, fingerprint };
+  const workerData = { tokenizerUrl: import.meta.resolve('@glyphlm/unicode-tokenizer'), encoderUrl: encoderUrl(), spec, fingerprint };
   for (let i = 1; i < threads; i++) {
     TokenizeWorker.start(workerData, (w) => set.threads.push(w))
       .then((w) => { set.workers.push(w); }, (e: Error) => { set.startFailure ??= e; });

@@ -1,10 +1,11 @@
 // Source of the tokenizing worker thread (run with `eval: true`, so it needs no separate file in src/ or dist/):
-// rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables; anything rebuilt from tokenizer.json
-// is checked against the caller's fingerprint), then encodes batches of texts or files into one packed Uint32Array
-// per batch (its first `count` ids used) plus per-document lengths, transferred back without copying: batches
-// posted one by one, or (claim mode) a whole list from which it takes batches by a counter shared with the other
-// threads. Files are read as data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the
-// UTF-8 bytes directly); id arrays the caller has copied come back to be reused.
+// rebuilds the tokenizer from a spec (bvv241 from the caller's encoding tables, through the package's encode-only
+// entry, which loads no n-gram data; anything rebuilt from tokenizer.json is checked against the caller's
+// fingerprint), then encodes batches of texts or files into one packed Uint32Array per batch (its first `count` ids
+// used) plus per-document lengths, transferred back without copying: batches posted one by one, or (claim mode) a
+// whole list from which it takes batches by a counter shared with the other threads. Files are read as
+// data-read.ts reads them on the calling thread (one reused buffer; bvv241 encodes the UTF-8 bytes directly); id
+// arrays the caller has copied come back to be reused.
 
 export const DATA_WORKER_SOURCE = `
 const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
@@ -12,7 +13,10 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
 (async () => {
   let tok;
   try {
-    const m = await import(workerData.tokenizerUrl);
+    // a worker given bvv241's tables loads only its encoder (no n-gram data, no tokenizer.json support: ~20 ms less)
+    const needsPackage = (spec) => spec.kind === 'compact' ? needsPackage(spec.base) : !(spec.kind === 'bvv241' && spec.tables && workerData.encoderUrl);
+    const m = needsPackage(workerData.spec) ? await import(workerData.tokenizerUrl) : null;
+    const encoderOnly = m === null ? await import(workerData.encoderUrl) : null;
     const build = (spec, fingerprint) => {
       if (spec.kind === 'compact') {
         const base = build(spec.base, spec.baseFingerprint);
@@ -23,7 +27,10 @@ const { openSync, fstatSync, readSync, closeSync } = require('node:fs');
       }
       // bvv241 is fully determined by variant and mode (same module as the caller); anything rebuilt from
       // tokenizer.json is checked against the caller's fingerprint
-      if (spec.kind === 'bvv241') return m.bvv241(spec.variant, spec.tables ? { lossless: spec.lossless, tables: spec.tables } : { lossless: spec.lossless });
+      if (spec.kind === 'bvv241') {
+        if (encoderOnly) return encoderOnly.bvv241Encoder(spec.variant, spec.tables, { lossless: spec.lossless });
+        return m.bvv241(spec.variant, spec.tables ? { lossless: spec.lossless, tables: spec.tables } : { lossless: spec.lossless });
+      }
       const t = m.fromHuggingFace(spec.json);
       if (t.fingerprint !== fingerprint) throw new Error('the tokenizer rebuilt in a worker has fingerprint ' + t.fingerprint + ', not ' + fingerprint);
       return t;
