@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { bvv241, fromHuggingFace, type Tokenizer } from '@glyphlm/unicode-tokenizer';
 import { tokenizeCorpus, tokenizeCorpusAsync } from './corpus.js';
+import { encodeIntoOf } from './split-streams.js';
 import { isValDocument } from './split.js';
 import { corpusFingerprint, fingerprintParts, sha256Parts } from './fingerprint.js';
 import { createHash } from 'node:crypto';
@@ -137,7 +138,13 @@ describe('tokenizeCorpus', () => {
     const cases: Array<[typeof tok, string[], Record<string, unknown>]> = [
       [tok, docs, { valFraction: 0.2, seed: 4 }], [tok, docs, { valFraction: 0 }], [tok, docs, { separatorId: null, seed: 7 }],
       [tok, docs.slice(0, 2), { valFraction: 0.1 }], [lossless, pua, { valFraction: 0.1, seed: 3 }],
+      // every document outgrows its bound: the encoder's in-place append overflows the stream at once
+      [lossless, docs.map((d) => d + '\ue000'.repeat(2 * d.length + 100)), { valFraction: 0.2, seed: 5 }],
+      // an object over bvv241 with its own encode is not trusted to append in place: encode + copy
+      [Object.assign(Object.create(tok) as typeof tok, { encode: (s: string) => tok.encode(s) }), docs, { valFraction: 0.2, seed: 4 }],
     ];
+    expect(encodeIntoOf(tok)).not.toBeNull(); // bvv241 encodes straight into the streams
+    expect(encodeIntoOf(cases[cases.length - 1][0])).toBeNull();
     for (const [t, texts, opts] of cases) {
       const viaArray = tokenizeCorpus(t, texts, opts), viaIterable = tokenizeCorpus(t, new Set(texts), opts);
       expect(viaArray.meta, JSON.stringify(opts)).toEqual(viaIterable.meta);

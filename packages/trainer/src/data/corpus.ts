@@ -5,7 +5,7 @@ import type { CorpusData } from './types.js';
 import { resolveOptions, type SftExample, type TokenizeCorpusOptions } from './corpus-options.js';
 import { DocumentIds } from './id-buffer.js';
 import { assembleCorpus } from './assemble.js';
-import { SplitStreams } from './split-streams.js';
+import { SplitStreams, encodeIntoOf } from './split-streams.js';
 import { encodeExample, type EncodedExample } from './sft.js';
 
 /** What tokenizeCorpus reads: one text (one document), or documents from an array / iterable / async iterable. */
@@ -55,7 +55,11 @@ export function tokenizeCorpus(tokenizer: Tokenizer, texts: CorpusInput, opts: T
   if (typeof texts === 'string') docs.push(tokenizer.encode(texts), texts.length);
   else {
     let i = 0;
-    for (const t of texts as Iterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
+    if (streams) {
+      // bvv241 encodes each document straight into its split's stream
+      const encodeInto = encodeIntoOf(tokenizer), encode = (s: string) => tokenizer.encode(s);
+      for (const t of texts as Iterable<unknown>) streams.pushText(checkDocument(t, i++), encode, encodeInto);
+    } else for (const t of texts as Iterable<unknown>) { const s = checkDocument(t, i++); docs.push(tokenizer.encode(s), s.length); }
   }
   return streams ? streams.finish(tokenizer) : assembleCorpus(tokenizer, docs as DocumentIds, examples, o);
 }

@@ -12,6 +12,21 @@ import { isValDocument } from './split.js';
 import { assembleCorpus } from './assemble.js';
 import { corpusFingerprint, type HashParts } from './fingerprint.js';
 
+/** Encodes a text, appending its ids to `into` (bvv241's `encode(text, into)`), and returns a view of them there. */
+export type EncodeInto = (text: string, into: { ids: Uint32Array; length: number }) => Uint32Array;
+
+/**
+ * bvv241's `encode(text, into)` when the tokenizer is bvv241's own (the same rule as for its encodeUtf8 in
+ * node/data-read.ts: an object made from a bvv241 tokenizer with its own `encode` is not trusted to append).
+ */
+export function encodeIntoOf(tokenizer: Tokenizer): EncodeInto | null {
+  const proto = Object.getPrototypeOf(tokenizer) as { encode?: unknown; encodeUtf8?: unknown } | null;
+  if (!tokenizer.name.startsWith('bvv241-') || !proto || proto.encode !== tokenizer.encode || tokenizer.encode.length < 2) return null;
+  if (!Object.prototype.hasOwnProperty.call(proto, 'encodeUtf8')) return null;
+  const encode = tokenizer.encode as (text: string, into: { ids: Uint32Array; length: number }) => Uint32Array;
+  return (text, into) => encode.call(tokenizer, text, into);
+}
+
 export class SplitStreams implements DocumentSink {
   private readonly streams: [Uint32Array, Uint32Array];
   private readonly fill = [0, 0];
@@ -39,6 +54,7 @@ export class SplitStreams implements DocumentSink {
     const sepLen = o.separatorId === null ? 0 : 1;
     const capacity: [number, number] = [0, 0];
     for (let d = 0; d < count; d++) capacity[valDoc[d]] += bounds[d] + sepLen;
+    capacity[0] += 64; capacity[1] += 64; // room for the encoder's look-ahead when it appends in place (pushText)
     return new SplitStreams(o, valDoc, capacity);
   }
 
@@ -48,20 +64,50 @@ export class SplitStreams implements DocumentSink {
   push(ids: Uint32Array, chars = 0): void {
     const d = this.where.length;
     if (d >= this.valDoc.length) throw new RangeError(`SplitStreams: more than the ${this.valDoc.length} documents planned`);
-    this.chars += chars;
-    if (this.fallback) { this.fallback.push(ids, chars); this.where.push([0, 0, 0, chars]); return; }
+    if (this.fallback) { this.chars += chars; this.fallback.push(ids, chars); this.where.push([0, 0, 0, chars]); return; }
+    this.checkIds(d, ids);
+    const s = this.valDoc[d];
+    const stream = this.streams[s];
+    const at = this.fill[s];
+    if (at + ids.length + (this.o.separatorId === null ? 0 : 1) > stream.length) {
+      this.chars += chars; this.spill(); this.fallback!.push(ids, chars); this.where.push([0, 0, 0, chars]); return;
+    }
+    stream.set(ids, at);
+    this.commit(s, at, ids.length, chars);
+  }
+
+  /**
+   * Encodes the next document straight into its split's stream with `encodeInto` (bvv241's `encode(text, into)`:
+   * no id array per document, no copy), else as push(encode(text)). The same corpus as push either way.
+   */
+  pushText(text: string, encode: (text: string) => Uint32Array, encodeInto: EncodeInto | null): void {
+    const d = this.where.length;
+    if (encodeInto === null || this.fallback || d >= this.valDoc.length) { this.push(encode(text), text.length); return; }
+    const s = this.valDoc[d];
+    const stream = this.streams[s];
+    const at = this.fill[s];
+    const into = { ids: stream, length: at };
+    const ids = encodeInto(text, into);
+    // outgrew the stream (the encoder then wrote to a larger copy): push copies the ids or hands over to the fallback
+    if (into.ids !== stream || at + ids.length + (this.o.separatorId === null ? 0 : 1) > stream.length) { this.push(ids, text.length); return; }
+    this.checkIds(d, ids);
+    this.commit(s, at, ids.length, text.length);
+  }
+
+  private checkIds(d: number, ids: Uint32Array): void {
     const V = this.o.vocabSize;
     for (let i = 0; i < ids.length; i++) {
       if (ids[i] >= V) throw new RangeError(`tokenizeCorpus: document ${d}, token ${i}: id ${ids[i]} is outside the vocabulary (0..${V - 1})`);
     }
-    const s = this.valDoc[d];
-    const stream = this.streams[s];
+  }
+
+  /** The next document's n ids are at stream s from `at`: recorded, and the separator written after them. */
+  private commit(s: number, at: number, n: number, chars: number): void {
     const sep = this.o.separatorId;
-    const at = this.fill[s];
-    if (at + ids.length + (sep === null ? 0 : 1) > stream.length) { this.spill(); this.fallback!.push(ids, chars); this.where.push([0, 0, 0, chars]); return; }
-    stream.set(ids, at);
-    this.where.push([s, at, ids.length, chars]);
-    this.fill[s] = at + ids.length;
+    const stream = this.streams[s];
+    this.chars += chars;
+    this.where.push([s, at, n, chars]);
+    this.fill[s] = at + n;
     if (sep !== null) stream[this.fill[s]++] = sep;
     this.docs[s]++;
   }

@@ -10,7 +10,7 @@ import type { Bvv241Variant } from './layout.js'; // a type only: no n-gram data
 export interface Bvv241Encoder {
   readonly name: string;
   readonly vocabSize: number;
-  encode(text: string): Uint32Array;
+  encode(text: string, into?: IdBuffer): Uint32Array;
   encodeUtf8(bytes: Uint8Array, into?: IdBuffer): { ids: Uint32Array; chars: number };
 }
 
@@ -22,10 +22,10 @@ export function bvv241Encoder(variant: Bvv241Variant, tables: Bvv241Tables, opti
   const s = sharedFromTables(variant === 'abs' ? 'max' : variant, tables);
   const lossless = options.lossless === true;
   const encoder = new UnitEncoder(s, lossless);
-  const encode = (text: string): Uint32Array => {
+  const encode = (text: string, into?: IdBuffer): Uint32Array => {
     checkText(text);
     if (text.length > 64) void Number(text); // flattens a cons string (as Bvv241Tokenizer.encode does)
-    return encoder.encodeString(text);
+    return encoder.encodeString(text, into ?? null);
   };
   const encodeUtf8 = (bytes: Uint8Array, into?: IdBuffer) => {
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`encodeUtf8 expects a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);

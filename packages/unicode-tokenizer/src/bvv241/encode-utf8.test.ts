@@ -83,6 +83,28 @@ test('into a caller\'s buffer: appended after its length, grown when full, same 
   expect([...tok.encodeUtf8(utf8.encode('hello')).ids]).toEqual([...tok.encode('hello')]); // a failed call leaves no state behind
 });
 
+test('encode(text, into): appended after its length, grown when full, same ids as encode(text), lossless too', () => {
+  for (const tok of [bvv241('2-3'), bvv241('2-3', { lossless: true })]) {
+    const r = rng(6);
+    const texts = [...Array.from({ length: 200 }, () => randomText(r, { maxPieces: 60 })), natural, 'x'.repeat(70_000), '<s>', '\ud800\uffff'];
+    const into = { ids: new Uint32Array(3), length: 1 };
+    into.ids[0] = 77;
+    const want: number[] = [77];
+    for (const [k, s] of texts.entries()) {
+      const before = into.length;
+      const got = tok.encode(s, into);
+      const plain = tok.encode(s);
+      expect([...got], `text ${k}`).toEqual([...plain]);
+      expect(got.buffer).toBe(into.ids.buffer); // a view of the caller's buffer
+      expect(into.length).toBe(before + plain.length);
+      want.push(...plain);
+    }
+    expect([...into.ids.subarray(0, into.length)]).toEqual(want);
+    expect(() => tok.encode('a', { ids: new Uint32Array(2), length: 3 })).toThrow(/into must be \{ ids: Uint32Array, length: an integer in 0\.\.ids\.length \}/);
+    expect([...tok.encode('hello')]).toEqual([...tok.encodeUtf8(utf8.encode('hello')).ids]); // no state left behind
+  }
+});
+
 describe('texts longer than one piece', () => {
   const tok = bvv241('2-3');
   const reference = fromHuggingFace(tok.toHuggingFaceJSON());

@@ -82,11 +82,11 @@ export class UnitEncoder {
     this.square = by(0x5b);
   }
 
-  /** Ids of a string (flat: see the tokenizer's `flatten`). */
-  encodeString(text: string): Uint32Array {
+  /** Ids of a string (flat: see the tokenizer's `flatten`); with `into`, appended there as encodeUtf8 does. */
+  encodeString(text: string, into: IdBuffer | null = null): Uint32Array {
     const n = text.length;
     let pos = 0, carry = 0;
-    this.begin(null);
+    this.begin(into);
     for (;;) {
       let u = this.units;
       const take = Math.min(n - pos, u.length - carry);
@@ -163,7 +163,7 @@ export class UnitEncoder {
   /** Starts a call: ids go to `into` (after its `length` ids) or to the reused buffer and chunks. */
   private begin(into: IdBuffer | null): void {
     if (into && !(into.ids instanceof Uint32Array && Number.isInteger(into.length) && into.length >= 0 && into.length <= into.ids.length)) {
-      throw new TypeError('encodeUtf8: into must be { ids: Uint32Array, length: an integer in 0..ids.length }');
+      throw new TypeError('encode: into must be { ids: Uint32Array, length: an integer in 0..ids.length }');
     }
     this.into = into;
     this.out = into ? into.ids : this.outBuf;

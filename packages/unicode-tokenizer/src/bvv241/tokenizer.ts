@@ -170,10 +170,15 @@ export class Bvv241Tokenizer implements Tokenizer {
     return mergesOf(this.s).map(([a, b]) => [t[a], t[b]]);
   }
 
-  encode(text: string): Uint32Array {
+  /**
+   * The ids of a text. With `into` ({ ids, length }: a buffer of the caller's), they are appended at `length` as
+   * `encodeUtf8(bytes, into)` appends them (`ids` replaced by a larger copy when full, `length` advanced) and the
+   * returned array is a view of them there: a corpus can be encoded straight into its token stream.
+   */
+  encode(text: string, into?: IdBuffer): Uint32Array {
     checkText(text);
     flatten(text);
-    return this.encoder.encodeString(text);
+    return this.encoder.encodeString(text, into ?? null);
   }
 
   /**
