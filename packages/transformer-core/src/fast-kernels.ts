@@ -11,12 +11,21 @@ export const GELU_GRAD = 'GlyphlmGeluGrad';
 export const ATTENTION = 'GlyphlmAttention';
 /** Its gradient: dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
 export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
+/** An inference step's per-(row, head) queries (rotated, scaled), transposed keys (rotated) and values from qkv [N, 3d]. */
+export const QKV_HEADS = 'GlyphlmQkvHeads';
 /** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
 export const HEAD_XENT = 'GlyphlmHeadXent';
 
 export interface AttentionAttrs {
   batch: number;
   heads: number;
+}
+
+export interface QkvHeadsAttrs {
+  batch: number;
+  heads: number;
+  /** Multiplies the queries (1 / sqrt(hd)). */
+  scale: number;
 }
 
 export interface HeadXentAttrs {
@@ -56,6 +65,16 @@ export function runAttention(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, att
 /** dqkv [N, 3d] from dy [N, d] and the forward's saved tensors. */
 export function runAttentionGrad(dy: tf.Tensor, saved: tf.Tensor, probs: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: AttentionAttrs): tf.Tensor {
   return run(ATTENTION_GRAD, { dy, saved, probs, cos, sin }, attrs) as tf.Tensor;
+}
+
+/**
+ * Per-(row, head) pieces of qkv [B*T, 3d] (cos, sin: T * hd/2 floats, any shape): [...queries [T, hd] (rotated, times
+ * scale), ...keys transposed [hd, T] (rotated), ...values [T, hd]], each list B*H long, index b * H + h.
+ */
+export function runQkvHeads(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: QkvHeadsAttrs): { qs: tf.Tensor[]; kTs: tf.Tensor[]; vs: tf.Tensor[] } {
+  const out = run(QKV_HEADS, { qkv, cos, sin }, attrs) as tf.Tensor[];
+  const n = attrs.batch * attrs.heads;
+  return { qs: out.slice(0, n), kTs: out.slice(n, 2 * n), vs: out.slice(2 * n) };
 }
 
 /**

@@ -14,6 +14,8 @@ import { applyRotary, rotaryTables } from './rotary.js';
 import { mergeHeads, splitHeads } from './heads.js';
 import type { ModelWeights } from './model-weights.js';
 import type { KVPart } from './kv-cache.js';
+import { hasFastKernel } from './fast-paths.js';
+import { QKV_HEADS, runQkvHeads } from './fast-kernels.js';
 
 
 export interface InferStepOptions {
@@ -73,18 +75,13 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
       // the last block's output only at the wanted rows (its keys and values everywhere)
       const pick = wanted && li === model.layers.length - 1 ? wanted : null;
       const h = layerNormInfer(x);
-      const [q0, k0, v0] = tf.split(tf.matMul(h, L.qkv), 3, 1);
-      const q = tf.reshape(applyRotary(tf.reshape(q0, [B, Tn, H, hd]), cos, sin, scale), [B * Tn, d]);
-      const k = tf.reshape(applyRotary(tf.reshape(k0, [B, Tn, H, hd]), cos, sin), [B * Tn, d]);
-      const qs = splitHeads(q, B, H);
-      const ks = splitHeads(k, B, H);
-      const vsNew = splitHeads(v0, B, H);
+      const { qs, kTns, vsNew } = qkvHeads(tf.matMul(h, L.qkv), B, Tn, H, cos, sin, scale);
       const layerK: tf.Tensor[] = [];
       const layerV: tf.Tensor[] = [];
       const layerJK: tf.Tensor[] = [];
       const layerJV: tf.Tensor[] = [];
       const outs: Array<tf.Tensor | null> = qs.map((qAll, g) => {
-        const kTn = Tn === 1 ? tf.reshape(ks[g], [hd, 1]) : tf.transpose(ks[g]);
+        const kTn = kTns[g];
         const kT = own ? tf.concat([own.kT[li][g], kTn], 1) : kTn;
         const v = own ? tf.concat([own.v[li][g], vsNew[g]], 0) : vsNew[g];
         layerK.push(kT);
@@ -146,6 +143,24 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
   const out: { x: tf.Tensor2D; own: KVPart; joined?: KVPart } = { x: res.x, own: { len: S, kT: res.kTs, v: res.vs } };
   if (join) out.joined = { len: Tp + S, kT: res.joinedK, v: res.joinedV };
   return out;
+}
+
+/**
+ * qkv [B*Tn, 3d] -> per-(row, head) queries [Tn, hd] (rotated, times scale), keys transposed [hd, Tn] (rotated) and
+ * values [Tn, hd], index b * H + h: one kernel where the backend has QKV_HEADS (wasm), else tfjs ops.
+ */
+export function qkvHeads(qkv: tf.Tensor, B: number, Tn: number, H: number, cos: tf.Tensor, sin: tf.Tensor, scale: number): { qs: tf.Tensor[]; kTns: tf.Tensor[]; vsNew: tf.Tensor[] } {
+  if (qkv.dtype === 'float32' && hasFastKernel(QKV_HEADS)) {
+    const r = runQkvHeads(qkv, cos, sin, { batch: B, heads: H, scale });
+    return { qs: r.qs, kTns: r.kTs, vsNew: r.vs };
+  }
+  const d = qkv.shape[1]! / 3;
+  const hd = d / H;
+  const [q0, k0, v0] = tf.split(qkv, 3, 1);
+  const q = tf.reshape(applyRotary(tf.reshape(q0, [B, Tn, H, hd]), cos, sin, scale), [B * Tn, d]);
+  const k = tf.reshape(applyRotary(tf.reshape(k0, [B, Tn, H, hd]), cos, sin), [B * Tn, d]);
+  const ks = splitHeads(k, B, H);
+  return { qs: splitHeads(q, B, H), kTns: ks.map((kg) => (Tn === 1 ? tf.reshape(kg, [hd, 1]) : tf.transpose(kg))), vsNew: splitHeads(v0, B, H) };
 }
 
 /** Final norm + head on selected rows of the residual stream: logits [rows.length, vocab]. */

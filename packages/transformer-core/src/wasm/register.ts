@@ -6,6 +6,8 @@
 //   gelu.ts                  GELU and its gradient, for ops.ts gelu: training forward, prefill, scoring, tfjs decode
 //   attention.ts             causal self-attention and its gradient, for ops.ts selfAttention: the training forward
 //                            (not with dropout, which the kernel lacks: the plain tfjs attention runs then)
+//   qkv-heads.ts             an inference step's queries, transposed keys and values per (row, head), for infer.ts:
+//                            prefill, scoring's prefixes and suffixes
 //   head-xent.ts             output head + cross-entropy + gradients, for head.ts headCrossEntropy: model.loss
 //   wasm-decoder.ts          the batch-1 decoder, for stepper.ts: every token generate() produces after the prompt
 //
@@ -14,7 +16,7 @@
 // sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
 // The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
 import { tf } from '../tf.js';
-import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, HEAD_XENT } from '../fast-kernels.js';
+import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, HEAD_XENT } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
 import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
@@ -22,9 +24,10 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { geluKernelConfigs } from './gelu.js';
 import { attentionKernelConfigs } from './attention.js';
 import { headXentKernelConfigs } from './head-xent.js';
+import { qkvHeadsKernelConfigs } from './qkv-heads.js';
 import { WasmDecoder } from './wasm-decoder.js';
 
-const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...headXentKernelConfigs];
+const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...headXentKernelConfigs];
 
 /** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
 function usable(): boolean {
@@ -37,7 +40,7 @@ export function registerWasmKernels(): void {
   for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
   registerFastPaths({
     backend: 'wasm',
-    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, HEAD_XENT],
+    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, HEAD_XENT],
     usable,
     decoder: (model) => WasmDecoder.create(model),
   });
