@@ -26,6 +26,8 @@ export interface QkvHeadsAttrs {
   heads: number;
   /** Multiplies the queries (1 / sqrt(hd)). */
   scale: number;
+  /** Ragged rows: row b has rowLengths[b] tokens, rows one after the other; [] = equal rows. */
+  rowLengths: number[];
 }
 
 export interface HeadXentAttrs {
@@ -68,8 +70,9 @@ export function runAttentionGrad(dy: tf.Tensor, saved: tf.Tensor, probs: tf.Tens
 }
 
 /**
- * Per-(row, head) pieces of qkv [B*T, 3d] (cos, sin: T * hd/2 floats, any shape): [...queries [T, hd] (rotated, times
- * scale), ...keys transposed [hd, T] (rotated), ...values [T, hd]], each list B*H long, index b * H + h.
+ * Per-(row, head) pieces of qkv [B*T, 3d] (cos, sin: T * hd/2 floats, any shape, by position within a row): [...queries
+ * [T, hd] (rotated, times scale), ...keys transposed [hd, T] (rotated), ...values [T, hd]], each list B*H long, index
+ * b * H + h. With attrs.rowLengths, row b has its own length (qkv [sum, 3d]; tables of the longest row).
  */
 export function runQkvHeads(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attrs: QkvHeadsAttrs): { qs: tf.Tensor[]; kTs: tf.Tensor[]; vs: tf.Tensor[] } {
   const out = run(QKV_HEADS, { qkv, cos, sin }, attrs) as tf.Tensor[];

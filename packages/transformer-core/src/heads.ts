@@ -3,18 +3,18 @@
 // tfjs-wasm's batched matMul is ~20x slower than 2-D ones). Differentiable (split/concat).
 import { tf } from './tf.js';
 
-/** [B*T, H*hd] -> B*H pieces [T, hd], index b * H + h. */
-export function splitHeads(x: tf.Tensor, B: number, H: number): tf.Tensor[] {
+/** [B*T, H*hd] -> B*H pieces [T, hd], index b * H + h; ragged rows: row b has rowLengths[b] of the rows. */
+export function splitHeads(x: tf.Tensor, B: number, H: number, rowLengths: readonly number[] | null = null): tf.Tensor[] {
   const byHead = H === 1 ? [x] : tf.split(x, H, 1);
   const out: tf.Tensor[] = new Array(B * H);
   byHead.forEach((piece, h) => {
-    const rows = B === 1 ? [piece] : tf.split(piece, B, 0);
+    const rows = B === 1 ? [piece] : tf.split(piece, rowLengths ? [...rowLengths] : B, 0);
     rows.forEach((r, b) => { out[b * H + h] = r; });
   });
   return out;
 }
 
-/** Inverse of splitHeads: B*H pieces [T, hd] (index b * H + h) -> [B*T, H*hd]. */
+/** Inverse of splitHeads: B*H pieces [T, hd] (index b * H + h; ragged rows too) -> [B*T, H*hd]. */
 export function mergeHeads(pieces: tf.Tensor[], B: number, H: number): tf.Tensor {
   const rows: tf.Tensor[] = [];
   for (let b = 0; b < B; b++) {

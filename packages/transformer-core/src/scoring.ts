@@ -1,12 +1,12 @@
 // Batched continuation scoring (the MMLU / lm-eval "loglikelihood" request) for one model or the members of a fused
-// model. Requests are sorted so that shared prefixes sit together; each batch computes the prefix common to its rows
-// once (a batch-1 KV cache per model, extended or cut back from the previous batch's prefix) and runs only the
-// right-padded suffixes as a batch. Right padding needs no mask: under the causal mask no real token attends to a
-// pad that follows it. Requests whose model inputs (context + continuation minus its last token) are identical --
-// an MMLU item's ` A`..` D` in bvv241, a space then the letter -- differ only in the target of their last position:
-// one batch-1 forward of the input, carried on the same prefix cache, gives all of them, with no suffix rows and the
-// head run once per distinct position. The caller says how the models' residual rows become logits (one head, or a
-// fusion of heads).
+// model. Requests whose model inputs (context + continuation minus its last token) are identical -- an MMLU item's
+// ` A`..` D` in bvv241, a space then the letter -- differ only in the target of their last position, so they share
+// one row: its residual rows give all of them, the head run once per distinct position. Requests are sorted so that
+// shared prefixes sit together, and consecutive rows form a batch: the prefix common to a batch's rows is computed
+// once (a batch-1 KV cache per model, extended or cut back from the previous batch's prefix), and the rows run after
+// it as ragged rows (each its own length, no padding: infer.ts's rowLengths). A batch of one row runs its whole input
+// on the cache, which then holds that input for the next batch. The caller says how the models' residual rows become
+// logits (one head, or a fusion of heads).
 import { tf } from './tf.js';
 import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
@@ -28,9 +28,9 @@ export interface LogprobResult {
 }
 
 export interface LogprobOptions {
-  /** Requests per forward batch (default 16). */
+  /** Rows per forward batch (default 16); requests with the same input share a row. */
   batchSize?: number;
-  /** Upper bound on batch rows x padded suffix length (default 16384). */
+  /** Upper bound on the tokens a batch runs after its shared prefix, summed over its rows (default 16384). */
   maxBatchTokens?: number;
   /** Reuse common prefixes through a KV cache (default true). false = every request computed from position 0. */
   prefixCache?: boolean;
@@ -40,6 +40,9 @@ export interface LogprobOptions {
 export type RowLogits = (xs: readonly tf.Tensor[], rows: number[]) => tf.Tensor2D;
 
 interface Request { i: number; ctxLen: number; cont: Int32Array; input: Int32Array }
+
+/** Requests with one and the same input (one row of a batch); `first` is the first position whose logits are scored. */
+interface Row { reqs: Request[]; input: Int32Array; first: number }
 
 function lcp(a: Int32Array, b: Int32Array, max: number): number {
   const n = Math.min(a.length, b.length, max);
@@ -91,45 +94,51 @@ export async function scoreContinuations(
   const usePrefix = opts.prefixCache ?? true;
   const reqs = checkRequests(requests, vocabSize, blockSize, blockSizeName);
   const order = reqs.map((_, i) => i).sort((a, b) => compareSeq(reqs[a].input, reqs[b].input) || a - b);
+  // rows: with the prefix cache, the (sorted, so adjacent) requests of one input share one; without, one per request
+  const rows: Row[] = [];
+  for (const i of order) {
+    const r = reqs[i];
+    const last = rows.at(-1);
+    if (usePrefix && last && sameIds(last.input, r.input)) {
+      last.reqs.push(r);
+      last.first = Math.min(last.first, r.ctxLen - 1);
+    } else {
+      rows.push({ reqs: [r], input: r.input, first: r.ctxLen - 1 });
+    }
+  }
   const results: LogprobResult[] = new Array(reqs.length);
   // the prefix held in every model's cache (the ids are shared, the keys and values are each model's)
   let cachedIds: Int32Array | null = null;
   const cached: Array<KVPart | null> = models.map(() => null);
   try {
     let k = 0;
-    while (k < order.length) {
-      if (usePrefix) {
-        // a run of requests with the same input (sorted, so adjacent): one forward serves the whole run
-        let e = k + 1;
-        while (e < order.length && sameIds(reqs[order[e]].input, reqs[order[k]].input)) e++;
-        if (e - k >= 2) {
-          const run = order.slice(k, e).map((i) => reqs[i]);
-          const had = cachedIds?.length ?? 0;
-          const first = Math.min(...run.map((r) => r.ctxLen - 1)); // the first position whose logits are scored
-          const keep = cachedIds ? lcp(cachedIds, run[0].input, first) : 0;
-          cachedIds = null; // until every model holds the new prefix
-          await scoreSharedInput(models, rowLogits, vocabSize, run, had, keep, first, cached, results);
-          cachedIds = run[0].input.slice();
-          k = e;
-          continue;
-        }
-      }
-      // a batch of consecutive (sorted) requests
-      const batch = [reqs[order[k]]];
-      let maxLen = batch[0].input.length;
+    while (k < rows.length) {
+      // a batch of consecutive rows and the prefix P they share (at most every row's first scored position); a row
+      // that would shorten the prefix the first two rows share starts the next batch
+      const batch = [rows[k]];
+      let P = usePrefix ? rows[k].first : 0;
+      let tokens = rows[k].input.length;
       k++;
-      while (k < order.length && batch.length < batchSize) {
-        const r = reqs[order[k]];
-        const ml = Math.max(maxLen, r.input.length);
-        if (ml * (batch.length + 1) > maxBatchTokens) break;
-        batch.push(r);
-        maxLen = ml;
+      while (k < rows.length && batch.length < batchSize) {
+        const row = rows[k];
+        const p = usePrefix ? Math.min(P, row.first, lcp(batch[0].input, row.input, P)) : 0;
+        if (batch.length >= 2 && p < P) break;
+        const t = tokens + row.input.length;
+        if (t - (batch.length + 1) * p > maxBatchTokens) break;
+        batch.push(row);
+        P = p;
+        tokens = t;
         k++;
       }
-      let P = 0;
-      if (usePrefix) {
-        P = Math.min(...batch.map((r) => r.ctxLen - 1));
-        P = Math.min(P, lcp(batch[0].input, batch[batch.length - 1].input, P));
+      if (usePrefix && batch.length === 1) {
+        // one row: its whole input on the cache, which keeps it for the next batch
+        const row = batch[0];
+        const had = cachedIds?.length ?? 0;
+        const keep = cachedIds ? lcp(cachedIds, row.input, row.first) : 0;
+        cachedIds = null; // until every model holds the new prefix
+        await scoreRowOnCache(models, rowLogits, vocabSize, row, had, keep, cached, results);
+        cachedIds = row.input.slice();
+        continue;
       }
       if (P > 0) {
         const prefix = batch[0].input.subarray(0, P);
@@ -145,12 +154,37 @@ export async function scoreContinuations(
           cachedIds = prefix.slice();
         }
       }
-      await scoreBatch(models, rowLogits, vocabSize, batch, P, P > 0 ? cached : models.map(() => null), results);
+      await scoreRaggedBatch(models, rowLogits, vocabSize, batch, P, P > 0 ? cached : models.map(() => null), results);
     }
   } finally {
     cached.forEach((p) => disposePart(p));
   }
   return results;
+}
+
+/**
+ * The targets each scored position of `rows` reads, for logprobsAtRows: `at(row, p)` is the residual row of position p
+ * of that row. Returns the targets per residual row and a reader of every request's result from their log-probs.
+ */
+function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, nRows: number) {
+  const targets: number[][] = Array.from({ length: nRows }, () => []);
+  const slots = rows.map((row, b) => row.reqs.map((r) => Array.from(r.cont, (t, j) => targets[at(b, r.ctxLen - 1 + j)].push(t) - 1)));
+  const write = (lp: Float32Array[], am: Int32Array, results: LogprobResult[]) => {
+    rows.forEach((row, b) => row.reqs.forEach((r, n) => {
+      const tokens: number[] = [];
+      let greedy = true;
+      let sum = 0;
+      for (let j = 0; j < r.cont.length; j++) {
+        const x = at(b, r.ctxLen - 1 + j);
+        const v = lp[x][slots[b][n][j]];
+        tokens.push(v);
+        sum += v;
+        if (am[x] !== r.cont[j]) greedy = false;
+      }
+      results[r.i] = { sum, tokens, isGreedy: greedy };
+    }));
+  };
+  return { targets, write };
 }
 
 /**
@@ -190,87 +224,66 @@ async function logprobsAtRows(
   return { lp, am };
 }
 
-/** Runs one batch's right-padded suffixes (after each model's `shared` prefix) and writes its results. */
-async function scoreBatch(
-  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, batch: Request[], P: number,
+/**
+ * Runs a batch's rows after each model's `shared` prefix (P positions) as ragged rows, every row's output only at its
+ * scored positions (`first` on), and writes the results of their requests.
+ */
+async function scoreRaggedBatch(
+  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, batch: Row[], P: number,
   shared: ReadonlyArray<KVPart | null>, results: LogprobResult[],
 ): Promise<void> {
   const B = batch.length;
-  const Ls = Math.max(...batch.map((r) => r.input.length - P));
-  const ids = new Int32Array(B * Ls);
-  const rows: number[] = [];
-  const targets: number[][] = [];
+  const lens = batch.map((r) => r.input.length - P);
+  const ids = new Int32Array(lens.reduce((a, l) => a + l, 0));
+  // out rows: each row's positions first..end, in order; outStart[b] = index of row b's first one in x
+  const outRows: number[] = [];
+  const outStart: number[] = [];
+  let start = 0;
   batch.forEach((r, b) => {
-    ids.set(r.input.subarray(P), b * Ls);
-    for (let j = 0; j < r.cont.length; j++) {
-      rows.push(b * Ls + (r.ctxLen - 1 + j - P));
-      targets.push([r.cont[j]]);
-    }
+    ids.set(r.input.subarray(P), start);
+    outStart.push(outRows.length);
+    for (let p = r.first; p < r.input.length; p++) outRows.push(start + p - P);
+    start += lens[b];
   });
+  const { targets, write } = rowTargets(batch, (b, p) => outStart[b] + p - batch[b].first, outRows.length);
   const xs: tf.Tensor[] = [];
   try {
     for (let i = 0; i < models.length; i++) {
-      // the last block's output only at the scored rows: x holds rows[0..], in order
-      const step = inferStep(models[i], ids, B, Ls, shared[i], null, { outRows: rows });
+      const step = inferStep(models[i], ids, B, Math.max(...lens), shared[i], null, { outRows, rowLengths: lens });
       disposePart(step.own);
       xs.push(step.x);
     }
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows.map((_, r) => r), targets);
-    let m = 0;
-    for (const r of batch) {
-      const tokens: number[] = [];
-      let greedy = true;
-      let sum = 0;
-      for (let j = 0; j < r.cont.length; j++, m++) {
-        tokens.push(lp[m][0]);
-        sum += lp[m][0];
-        if (am[m] !== r.cont[j]) greedy = false;
-      }
-      results[r.i] = { sum, tokens, isGreedy: greedy };
-    }
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, outRows.map((_, r) => r), targets);
+    write(lp, am, results);
   } finally {
     xs.forEach((x) => x.dispose());
   }
 }
 
 /**
- * Scores a run of requests with one and the same input: every model's prefix cache (holding `had` positions, the
- * first `keep` shared with the input, `keep` <= `first`) is extended by the rest of the input in one batch-1 step,
- * whose residual rows at positions `first`..end give every request's logits; the cache then holds the whole input.
+ * Scores one row on the prefix cache: every model's cache (holding `had` positions, the first `keep` shared with the
+ * row's input, `keep` <= its first scored position) is extended by the rest of the input in one batch-1 step, whose
+ * residual rows at the scored positions give every request's logits; the cache then holds the whole input.
  */
-async function scoreSharedInput(
-  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, run: Request[], had: number, keep: number,
-  first: number, cached: Array<KVPart | null>, results: LogprobResult[],
+async function scoreRowOnCache(
+  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, row: Row, had: number, keep: number,
+  cached: Array<KVPart | null>, results: LogprobResult[],
 ): Promise<void> {
-  const input = run[0].input;
+  const { input, first } = row;
   const L = input.length;
   const xs: tf.Tensor[] = [];
   try {
     // residual row of position p: p - keep (keep <= first < L: at least one position is computed); the last block
     // runs its output only at positions `first`.. and x holds just those
-    const rows = Array.from({ length: L - first }, (_, j) => first + j - keep);
+    const outRows = Array.from({ length: L - first }, (_, j) => first + j - keep);
     models.forEach((m, i) => {
-      const r = extendPrefix(m, cached[i], had, keep, input, rows);
+      const r = extendPrefix(m, cached[i], had, keep, input, outRows);
       cached[i] = r.part;
       xs.push(r.x!);
     });
-    // the targets read at each position from `first` on
-    const targets: number[][] = rows.map(() => []);
-    const slot = run.map((r) => Array.from(r.cont, (t, j) => targets[r.ctxLen - 1 + j - first].push(t) - 1));
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, rows.map((_, r) => r), targets);
-    run.forEach((r, n) => {
-      const tokens: number[] = [];
-      let greedy = true;
-      let sum = 0;
-      for (let j = 0; j < r.cont.length; j++) {
-        const row = r.ctxLen - 1 + j - first;
-        const v = lp[row][slot[n][j]];
-        tokens.push(v);
-        sum += v;
-        if (am[row] !== r.cont[j]) greedy = false;
-      }
-      results[r.i] = { sum, tokens, isGreedy: greedy };
-    });
+    const { targets, write } = rowTargets([row], (_, p) => p - first, outRows.length);
+    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, outRows.map((_, r) => r), targets);
+    write(lp, am, results);
   } finally {
     xs.forEach((x) => x.dispose());
   }

@@ -1,11 +1,11 @@
 // Scores items' log-likelihood requests through transformer-core's `logprobs`, fast and resumably. Items are taken
-// subject by subject, sorted by their context ids, in chunks; each chunk is one `logprobs` call whose batches are
-// exactly one item (batchSize = its number of choices), so a batch's shared prefix is the whole context and the
-// prefix cache carried from batch to batch keeps the description and shots of the subject (and whatever the next
-// question shares). When an item's choices share all but their last token (the harness's ` A`..` D` in bvv241: a
-// space, then the letter), logprobs runs them as one forward of context + space: an item costs the tokens it does
-// not share with the item before it, plus one; otherwise it costs those tokens plus each choice's tokens in a
-// batched suffix step. Results go to the request cache after every chunk.
+// subject by subject, sorted by their context ids, in chunks; each chunk is one `logprobs` call. logprobs gives the
+// choices of an item that share all but their last token (the harness's ` A`..` D` in bvv241: a space, then the
+// letter) one row, context + space, and batches `batchSize` rows (default: the number of choices) over the prefix
+// they share, carried in a KV cache from batch to batch: the subject's description and shots (and whatever the
+// questions share) are computed once. An item then costs the tokens it does not share with the others, plus one;
+// when its choices differ earlier, those tokens plus each choice's, the choices being rows of one batch. Results go
+// to the request cache after every chunk.
 import type { LogprobRequest, LogprobResult } from '@glyphlm/transformer-core';
 import type { RequestStore } from './cache.js';
 import { sha256Strings } from './hash.js';
@@ -80,7 +80,7 @@ export async function scoreItems(model: ScoringModel, items: readonly ItemReques
     idx.sort((a, b) => compareIds(items[a].context, items[b].context) || a - b);
     for (let c0 = 0; c0 < idx.length; c0 += chunkItems) {
       const chunk = idx.slice(c0, c0 + chunkItems);
-      // one logprobs call per choice count, so that batches of `n` requests are exactly one item each
+      // one logprobs call per choice count: batches of `n` rows (an item's choices, or n items whose choices share a row)
       const byChoices = new Map<number, number[]>();
       for (const i of chunk) {
         const n = items[i].continuations.length;

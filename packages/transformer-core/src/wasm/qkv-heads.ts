@@ -5,9 +5,10 @@
 // (`readSync`) for every piece, so splitting [B*T, d] into B rows copies it B times. Here one pass over qkv writes
 // every piece, rotated as rotary.ts rotates (the same float32 roundings, so bits equal the plain path's).
 //
-//   (qkv [B*T, 3d], cos, sin [T, hd/2]; attrs batch B, heads H, scale)
+//   (qkv [B*T, 3d], cos, sin [T, hd/2]; attrs batch B, heads H, scale, rowLengths)
 //     -> B*H queries [T, hd] (rotated, times scale), B*H keys transposed [hd, T] (rotated), B*H values [T, hd],
-//        each list indexed b * H + h (heads.ts's layout)
+//        each list indexed b * H + h (heads.ts's layout); ragged rows (rowLengths, one after the other in qkv) give
+//        pieces of each row's length, positions counted from each row's start
 //
 // Registered by wasm/register.ts; infer.ts runs it through fast-kernels.ts.
 import type { tf } from '../tf.js';
@@ -39,21 +40,24 @@ function values(F: Float32Array, x: number, v: number, T: number, d3: number, hd
 
 function qkvHeads({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info[] {
   const { qkv, cos, sin } = inputs as unknown as Record<'qkv' | 'cos' | 'sin', Info>;
-  const { batch: B, heads: H, scale } = attrs as unknown as QkvHeadsAttrs;
+  const { batch: B, heads: H, scale, rowLengths } = attrs as unknown as QkvHeadsAttrs;
   // tfjs multiplies cos and sin by the scale as a float32 scalar
   const scale32 = Math.fround(scale);
   return runHeapKernel(backend, (c) => {
-    const N = qkv.shape[0], d3 = qkv.shape[1], d = d3 / 3, T = N / B, hd = d / H;
+    const N = qkv.shape[0], d3 = qkv.shape[1], d = d3 / 3, hd = d / H;
+    const lens = rowLengths.length > 0 ? rowLengths : new Array<number>(B).fill(N / B);
+    const len = (g: number) => lens[Math.floor(g / H)];
     const qs: Info[] = [], kTs: Info[] = [], vs: Info[] = [];
-    for (let g = 0; g < B * H; g++) qs.push(c.output([T, hd]));
-    for (let g = 0; g < B * H; g++) kTs.push(c.output([hd, T]));
-    for (let g = 0; g < B * H; g++) vs.push(c.output([T, hd]));
+    for (let g = 0; g < B * H; g++) qs.push(c.output([len(g), hd]));
+    for (let g = 0; g < B * H; g++) kTs.push(c.output([hd, len(g)]));
+    for (let g = 0; g < B * H; g++) vs.push(c.output([len(g), hd]));
     const tmp = c.temp([hd]);
     const F = c.f32(); // nothing allocates below
     const pX = c.at(qkv) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pT = c.at(tmp) >> 2;
-    for (let b = 0; b < B; b++) {
+    for (let b = 0, start = 0; b < B; start += lens[b], b++) {
+      const T = lens[b];
       for (let h = 0; h < H; h++) {
-        const g = b * H + h, row0 = pX + b * T * d3 + h * hd;
+        const g = b * H + h, row0 = pX + start * d3 + h * hd;
         queries(F, row0, c.at(qs[g]) >> 2, pc, ps, T, d3, hd, scale32);
         keysTransposed(F, row0 + d, c.at(kTs[g]) >> 2, pT, pc, ps, T, d3, hd);
         values(F, row0 + 2 * d, c.at(vs[g]) >> 2, T, d3, hd);
