@@ -59,15 +59,16 @@ console.log(`bvv-tiny with random weights and a frozen random table, ${tok.name}
  * input is context + space and its last token is only a target): 4 x (prompt + 1). Ours runs, once per item, the
  * positions of context + space that the item does not share with the item before it (items sorted by their inputs,
  * as logprobs does): the four requests have one input, so one forward gives logP(space) at the context's last
- * position and the four logP(letter) at the space's. Returns the mean prompt length, the mean positions ours runs
- * per item and the bound 4 x (prompt + 1) / ours, which holds at equal cost per position.
+ * position and the four logP(letter) at the space's. Over the first `items` test items of each subject (undefined:
+ * all), returns the item count, the mean prompt length, the positions each path runs (totals and ours per item) and
+ * the bound 4 x (prompt + 1) / ours, which holds at equal cost per position.
  */
-function sharingBound(subjects, cfg) {
+function sharingBound(subjects, cfg, items) {
   let prompt = 0, naive = 0, ours = 0, n = 0;
   const lcp = (a, b) => { let l = 0; while (l < a.length && l < b.length && a[l] === b[l]) l++; return l; };
   for (const subject of subjects) {
     const dev = mmlu.dev.filter((d) => d.subject === subject).sort((a, b) => a.index - b.index).slice(0, SHOTS);
-    const reqs = selectItems(mmlu, 'test', [subject], ITEMS).map((it) =>
+    const reqs = selectItems(mmlu, 'test', [subject], items).map((it) =>
       harnessRequests(tok, it, { shots: SHOTS, dev, description: harnessDescription(subject), blockSize: cfg.blockSize, truncate: true }));
     const inputs = reqs.map((r) => r.continuations.map((c) => [...r.context, ...c.slice(0, -1)]));
     const order = reqs.map((_, i) => i).sort((a, b) => {
@@ -88,7 +89,7 @@ function sharingBound(subjects, cfg) {
       n++;
     }
   }
-  return { prompt: prompt / n, ours: ours / n, bound: naive / ours };
+  return { n, prompt: prompt / n, ours: ours / n, oursTotal: ours, naiveTotal: naive, bound: naive / ours };
 }
 
 /** Scores `subjects` with ours (ITEMS each) and the peers (PEER_ITEMS each); prints and returns the rates. */
@@ -123,9 +124,17 @@ async function setting(label, cfg, subjects) {
   const offRps = off.requests / off.s;
   const n = off.requests;
   console.log(`ours (prefix cache on): ${ours.items.length} items, ${ours.requests} requests in ${ours.s.toFixed(1)} s = ${oursRps.toFixed(1)} requests/s; shots reduced on ${ours.shotsReduced} items, truncated ${ours.truncated}`);
-  const share = sharingBound(subjects, cfg);
-  console.log(`prompts: ${share.prompt.toFixed(0)} tokens on average; (a) runs 4 x (prompt + 1) positions per item, ours ${share.ours.toFixed(0)} (one forward for the 4 choices, over what the item shares with the one before): ratio vs (a) ~${share.bound.toFixed(1)}x at equal cost per position`);
+  const share = sharingBound(subjects, cfg, ITEMS);
+  console.log(`prompts: ${share.prompt.toFixed(0)} tokens on average; (a) runs 4 x (prompt + 1) positions per item, ours ${share.ours.toFixed(0)} (one forward for the 4 choices, over what the item shares with the one before): ratio vs (a) ~${share.bound.toFixed(2)}x at equal cost per position`);
   console.log(`(a) ours, prefix cache off, the first ${PEER_ITEMS} item(s) of each subject: ${n} requests in ${off.s.toFixed(1)} s = ${offRps.toFixed(2)} requests/s`);
+  // cost per position run, measured, and what the whole test split would cost: the more items of a subject, the
+  // more a sorted item shares with its neighbour (the sample's 10 share little beyond the description)
+  const peerShare = sharingBound(subjects, cfg, PEER_ITEMS);
+  const whole = sharingBound(mmlu.subjects, cfg, undefined);
+  const oursPerPos = ours.s / share.oursTotal, offPerPos = off.s / peerShare.naiveTotal;
+  const wholeOurs = oursPerPos * whole.oursTotal, wholeOff = offPerPos * whole.naiveTotal;
+  console.log(`cost per position run: ours ${(1e3 * oursPerPos).toFixed(3)} ms, (a) ${(1e3 * offPerPos).toFixed(3)} ms (their ratio ${(offPerPos / oursPerPos).toFixed(2)})`);
+  console.log(`whole test split (${whole.n} items, 57 subjects): ours runs ${whole.ours.toFixed(0)} positions per item, (a) ${(whole.naiveTotal / whole.n).toFixed(0)}: bound ${whole.bound.toFixed(2)}x; at the costs per position above ours ${(wholeOurs / 60).toFixed(1)} min, (a) ${(wholeOff / 60).toFixed(1)} min, ratio ${(wholeOff / wholeOurs).toFixed(1)}x`);
 
   // (b) the PyTorch twin, naive, on the same requests (built exactly as evaluate builds them)
   const tmp = mkdtempSync(join(tmpdir(), 'mmlu-bench-'));
@@ -157,14 +166,14 @@ async function setting(label, cfg, subjects) {
   console.log(`ratio vs (a) prefix cache off: ${(oursRps / offRps).toFixed(1)}x`);
   if (torchRps) console.log(`ratio vs (b) PyTorch naive:    ${(oursRps / torchRps).toFixed(1)}x`);
   model.dispose();
-  return { oursRps, offRps, torchRps };
+  return { oursRps, offRps, torchRps, wholeOurs, wholeOff };
 }
 
 const tiny = presets['bvv-tiny'];
 const main = await setting('bvv-tiny', tiny, mmlu.subjects.slice(0, SUBJECTS));
 const fullReq = mmlu.test.length * 4;
 const proj = (rps) => `${(fullReq / rps / 60).toFixed(1)} min`;
-console.log(`projected whole test split (${mmlu.test.length} items, ${fullReq} requests, bvv-tiny, 1 core): ours ${proj(main.oursRps)}; (a) ${proj(main.offRps)}${main.torchRps ? `; (b) ${proj(main.torchRps)}` : ''}`);
+console.log(`projected whole test split (${mmlu.test.length} items, ${fullReq} requests, bvv-tiny, 1 core): ours ${(main.wholeOurs / 60).toFixed(1)} min (the positions it runs there at its cost per position; ${proj(main.oursRps)} at the sample's requests/s); (a) ${(main.wholeOff / 60).toFixed(1)} min${main.torchRps ? `; (b) ${proj(main.torchRps)}` : ''}`);
 const long = LONG ? await setting('bvv-tiny with a 1,024-token context (the paper\'s models\' context: 5-shot prompts fit)', { ...tiny, blockSize: 1024 }, mmlu.subjects.slice(0, Math.min(12, SUBJECTS))) : null;
 
 // The target (>= 5x against both peers) is about 5-shot prompts that share their description and shots. At

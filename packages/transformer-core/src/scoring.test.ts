@@ -2,7 +2,8 @@
 // in bvv241: a shared space, then the letter) are scored by one forward over the prefix cache; over many seeded random
 // request sets (runs of identical inputs mixed with ordinary requests, contexts sharing prefixes, several batch
 // sizes) every log-probability equals the uncached path and log_softmax of the full forward's logits, greedy flags
-// agree, and no tensor is left behind.
+// agree, and no tensor is left behind; so too with more scored rows than one head call takes (rows of several
+// forwards share a head call).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, useBackend, createModel, presets, type EmbeddingMatrix, type ModelConfig } from './index.js';
 import { Rng } from './rng.js';
@@ -101,6 +102,31 @@ describe.each(['wasm', 'cpu'] as const)('scoring on %s', (backend) => {
       }
     }
     expect(maxDiff).toBeLessThan(1e-5);
+    m.dispose();
+  });
+
+  it('more scored rows than one head call takes (64): 40 items of 4 choices, each choice set on one input or not', async () => {
+    const m = createModel(tiny, { embedding: table(5), seed: 11 });
+    const rng = new Rng(77);
+    const header = randIds(rng, 6);
+    const reqs: Req[] = [];
+    for (let q = 0; q < 40; q++) {
+      const context = [...header, ...randIds(rng, 1 + Math.floor(rng.next() * 8))];
+      // even items: MMLU-like (a shared token, then the letter: one input); odd: 4 distinct 1-3 token continuations
+      for (let c = 0; c < 4; c++) reqs.push({ context, continuation: q % 2 === 0 ? [5, 60 + c] : randIds(rng, 1 + Math.floor(rng.next() * 3)) });
+    }
+    const n0 = tf.memory().numTensors;
+    for (const batchSize of [1, 4, 16]) {
+      const cached = await m.logprobs(reqs, { batchSize });
+      expect(tf.memory().numTensors).toBe(n0);
+      for (let i = 0; i < reqs.length; i += 7) {
+        const ref = await reference(m, reqs[i]);
+        ref.tokens.forEach((lp, j) => expect(Math.abs(cached[i].tokens[j] - lp), `batchSize ${batchSize} request ${i}`).toBeLessThan(1e-5));
+        expect(cached[i].isGreedy).toBe(ref.greedy);
+      }
+      const plain = await m.logprobs(reqs, { prefixCache: false, batchSize });
+      plain.forEach((p, i) => expect(Math.abs(p.sum - cached[i].sum)).toBeLessThan(1e-5));
+    }
     m.dispose();
   });
 

@@ -110,6 +110,7 @@ export async function scoreContinuations(
   // the prefix held in every model's cache (the ids are shared, the keys and values are each model's)
   let cachedIds: Int32Array | null = null;
   const cached: Array<KVPart | null> = models.map(() => null);
+  const head = new HeadQueue(rowLogits, vocabSize, results);
   try {
     let k = 0;
     while (k < rows.length) {
@@ -136,7 +137,7 @@ export async function scoreContinuations(
         const had = cachedIds?.length ?? 0;
         const keep = cachedIds ? lcp(cachedIds, row.input, row.first) : 0;
         cachedIds = null; // until every model holds the new prefix
-        await scoreRowOnCache(models, rowLogits, vocabSize, row, had, keep, cached, results);
+        await scoreRowOnCache(models, head, row, had, keep, cached);
         cachedIds = row.input.slice();
         continue;
       }
@@ -154,10 +155,12 @@ export async function scoreContinuations(
           cachedIds = prefix.slice();
         }
       }
-      await scoreRaggedBatch(models, rowLogits, vocabSize, batch, P, P > 0 ? cached : models.map(() => null), results);
+      await scoreRaggedBatch(models, head, batch, P, P > 0 ? cached : models.map(() => null));
     }
+    await head.flush();
   } finally {
     cached.forEach((p) => disposePart(p));
+    head.dispose();
   }
   return results;
 }
@@ -166,7 +169,12 @@ export async function scoreContinuations(
  * The targets each scored position of `rows` reads, for logprobsAtRows: `at(row, p)` is the residual row of position p
  * of that row. Returns the targets per residual row and a reader of every request's result from their log-probs.
  */
-function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, nRows: number) {
+interface RowTargets {
+  targets: number[][];
+  write(lp: Float32Array[], am: Int32Array, results: LogprobResult[]): void;
+}
+
+function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, nRows: number): RowTargets {
   const targets: number[][] = Array.from({ length: nRows }, () => []);
   const slots = rows.map((row, b) => row.reqs.map((r) => Array.from(r.cont, (t, j) => targets[at(b, r.ctxLen - 1 + j)].push(t) - 1)));
   const write = (lp: Float32Array[], am: Int32Array, results: LogprobResult[]) => {
@@ -185,6 +193,55 @@ function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, 
     }));
   };
   return { targets, write };
+}
+
+/**
+ * Residual rows waiting for the head. Rows run one forward at a time (one item's two scored rows, in MMLU), but the
+ * head is a [d, vocab] product whose weights stream from memory on every call: on wasm it ran 2 rows at ~17 GFLOP/s
+ * against ~28 for 8, so the rows of several forwards are queued and the head runs once on all of them.
+ */
+class HeadQueue {
+  private readonly xs: tf.Tensor[][] = [];
+  private readonly entries: Array<{ n: number; targets: number[][]; write: RowTargets['write'] }> = [];
+  private rows = 0;
+
+  constructor(private readonly rowLogits: RowLogits, private readonly V: number, private readonly results: LogprobResult[], private readonly maxRows = 64) {}
+
+  /** Queues one forward's residual rows (one tensor per model, owned by the queue from now on) and their targets. */
+  async add(xs: tf.Tensor[], t: RowTargets): Promise<void> {
+    this.xs.push(xs);
+    this.entries.push({ n: t.targets.length, targets: t.targets, write: t.write });
+    this.rows += t.targets.length;
+    if (this.rows >= this.maxRows) await this.flush();
+  }
+
+  /** Runs the head on every queued row and writes the results of their requests. */
+  async flush(): Promise<void> {
+    if (this.entries.length === 0) return;
+    const parts = this.xs.splice(0);
+    const entries = this.entries.splice(0);
+    this.rows = 0;
+    const xs = parts[0].map((_, m) => (parts.length === 1 ? parts[0][m] : tf.concat(parts.map((p) => p[m]), 0)));
+    try {
+      const targets = entries.flatMap((e) => e.targets);
+      const { lp, am } = await logprobsAtRows(xs, this.rowLogits, this.V, targets.map((_, r) => r), targets);
+      let off = 0;
+      for (const e of entries) {
+        e.write(lp.slice(off, off + e.n), am.subarray(off, off + e.n), this.results);
+        off += e.n;
+      }
+    } finally {
+      if (parts.length > 1) xs.forEach((x) => x.dispose());
+      parts.forEach((p) => p.forEach((x) => x.dispose()));
+    }
+  }
+
+  /** Frees queued rows (after an error). */
+  dispose(): void {
+    this.xs.splice(0).forEach((p) => p.forEach((x) => x.dispose()));
+    this.entries.length = 0;
+    this.rows = 0;
+  }
 }
 
 /**
@@ -229,8 +286,7 @@ async function logprobsAtRows(
  * scored positions (`first` on), and writes the results of their requests.
  */
 async function scoreRaggedBatch(
-  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, batch: Row[], P: number,
-  shared: ReadonlyArray<KVPart | null>, results: LogprobResult[],
+  models: readonly ModelWeights[], head: HeadQueue, batch: Row[], P: number, shared: ReadonlyArray<KVPart | null>,
 ): Promise<void> {
   const B = batch.length;
   const lens = batch.map((r) => r.input.length - P);
@@ -245,7 +301,6 @@ async function scoreRaggedBatch(
     for (let p = r.first; p < r.input.length; p++) outRows.push(start + p - P);
     start += lens[b];
   });
-  const { targets, write } = rowTargets(batch, (b, p) => outStart[b] + p - batch[b].first, outRows.length);
   const xs: tf.Tensor[] = [];
   try {
     for (let i = 0; i < models.length; i++) {
@@ -253,11 +308,11 @@ async function scoreRaggedBatch(
       disposePart(step.own);
       xs.push(step.x);
     }
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, outRows.map((_, r) => r), targets);
-    write(lp, am, results);
-  } finally {
+  } catch (e) {
     xs.forEach((x) => x.dispose());
+    throw e;
   }
+  await head.add(xs, rowTargets(batch, (b, p) => outStart[b] + p - batch[b].first, outRows.length));
 }
 
 /**
@@ -266,27 +321,25 @@ async function scoreRaggedBatch(
  * residual rows at the scored positions give every request's logits; the cache then holds the whole input.
  */
 async function scoreRowOnCache(
-  models: readonly ModelWeights[], rowLogits: RowLogits, V: number, row: Row, had: number, keep: number,
-  cached: Array<KVPart | null>, results: LogprobResult[],
+  models: readonly ModelWeights[], head: HeadQueue, row: Row, had: number, keep: number, cached: Array<KVPart | null>,
 ): Promise<void> {
   const { input, first } = row;
   const L = input.length;
+  // residual row of position p: p - keep (keep <= first < L: at least one position is computed); the last block
+  // runs its output only at positions `first`.. and x holds just those
+  const outRows = Array.from({ length: L - first }, (_, j) => first + j - keep);
   const xs: tf.Tensor[] = [];
   try {
-    // residual row of position p: p - keep (keep <= first < L: at least one position is computed); the last block
-    // runs its output only at positions `first`.. and x holds just those
-    const outRows = Array.from({ length: L - first }, (_, j) => first + j - keep);
     models.forEach((m, i) => {
       const r = extendPrefix(m, cached[i], had, keep, input, outRows);
       cached[i] = r.part;
       xs.push(r.x!);
     });
-    const { targets, write } = rowTargets([row], (_, p) => p - first, outRows.length);
-    const { lp, am } = await logprobsAtRows(xs, rowLogits, V, outRows.map((_, r) => r), targets);
-    write(lp, am, results);
-  } finally {
+  } catch (e) {
     xs.forEach((x) => x.dispose());
+    throw e;
   }
+  await head.add(xs, rowTargets([row], (_, p) => p - first, outRows.length));
 }
 
 /**

@@ -1,9 +1,9 @@
 // Scores items' log-likelihood requests through transformer-core's `logprobs`, fast and resumably. Items are taken
 // subject by subject, sorted by their context ids, in chunks; each chunk is one `logprobs` call. logprobs gives the
 // choices of an item that share all but their last token (the harness's ` A`..` D` in bvv241: a space, then the
-// letter) one row, context + space, and batches `batchSize` rows (default: the number of choices) over the prefix
-// they share, carried in a KV cache from batch to batch: the subject's description and shots (and whatever the
-// questions share) are computed once. An item then costs the tokens it does not share with the others, plus one;
+// letter) one row, context + space, run one at a time on a KV cache carried from row to row (batchSize 1 row by
+// default for such items, n rows for others): the subject's description and shots (and whatever the questions
+// share) are computed once. An item then costs the tokens it does not share with the others, plus one;
 // when its choices differ earlier, those tokens plus each choice's, the choices being rows of one batch. Results go
 // to the request cache after every chunk.
 import type { LogprobRequest, LogprobResult } from '@glyphlm/transformer-core';
@@ -39,6 +39,12 @@ function compareIds(a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
+}
+
+/** Whether all of an item's choices have the same model input (context + continuation minus its last token). */
+function sharesOneInput(r: ItemRequests): boolean {
+  const [c0, ...rest] = r.continuations;
+  return rest.every((c) => c.length === c0.length && c.every((t, j) => j === c.length - 1 || t === c0[j]));
 }
 
 /** Cache key of each continuation of an item: SHA-256 of the context ids, then the continuation ids. */
@@ -90,7 +96,11 @@ export async function scoreItems(model: ScoringModel, items: readonly ItemReques
       for (const [n, group] of byChoices) {
         const reqs: LogprobRequest[] = [];
         for (const i of group) for (const c of items[i].continuations) reqs.push({ context: items[i].context, continuation: c });
-        const batchSize = opts.batchSize ?? (prefixCache ? n : 16);
+        // with the cache, an item whose choices share one input is one row, run alone on the cache (on wasm a batch of
+        // such rows ran its products on more rows at a lower rate: ~28 against ~35 GFLOP/s); other items' choices
+        // are one batch of n rows
+        const oneRow = group.every((i) => sharesOneInput(items[i]));
+        const batchSize = opts.batchSize ?? (prefixCache ? (oneRow ? 1 : n) : 16);
         const out = await model.logprobs(reqs, { batchSize, maxBatchTokens: batchSize * model.config.blockSize, prefixCache });
         let k = 0;
         for (const i of group) {
