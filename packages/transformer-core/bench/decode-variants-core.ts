@@ -97,7 +97,7 @@ function inferStepper(model: ModelWeights, ids: Int32Array): Stepper {
 }
 
 const variants: Record<'decode' | 'infer', MakeStepper> = {
-  decode: (m, ids) => createStepper(m, ids, false),
+  decode: (m, ids) => createStepper(m, ids, false, undefined, 'decode'),
   infer: inferStepper,
 };
 

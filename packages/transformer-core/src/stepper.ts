@@ -1,13 +1,16 @@
 // One model's KV-cached decoding at batch 1, as a stepper: the logits after the prompt, then after each appended
 // token. The prompt is always prefilled by infer.ts (tfjs ops); the tokens after it go through the backend's fast
-// decoder where fast-paths.ts has one (wasm: wasm/wasm-decoder.ts), else through decode.ts (tfjs ops), whose cache
-// is a static `shared` part (the prompt) plus a small `own` part folded into it every MERGE_EVERY tokens, so a step
-// costs the same whatever the prompt length except for attention's reads of the cached keys and values.
+// decoder where fast-paths.ts has one (wasm: wasm/wasm-decoder.ts), else through tfjs ops: decode.ts (attention
+// elementwise over all heads, about half the kernels: 2.4-3.1x faster per token on webgpu, and faster on wasm with
+// the fast paths off) or, on tfjs's cpu backend, infer.ts at one token (its per-head products are faster there: 16
+// against 25 ms per token, bench/decode-variants.mjs). Either cache is a static `shared` part (the prompt) plus a
+// small `own` part folded into it every MERGE_EVERY tokens, so a step costs the same whatever the prompt length
+// except for attention's reads of the cached keys and values.
 import { tf } from './tf.js';
 import type { ModelWeights } from './model-weights.js';
 import { layerNormInfer } from './layer-norm.js';
 import { headRows, inferStep } from './infer.js';
-import { disposePart } from './kv-cache.js';
+import { disposePart, mergeParts, type KVPart } from './kv-cache.js';
 import { decodeStep, disposeDecode, mergeDecode, toDecodePart, type DecodePart } from './decode.js';
 import { fastDecoder, type FastDecoder } from './fast-paths.js';
 
@@ -25,13 +28,19 @@ export interface Stepper {
 
 const MERGE_EVERY = 32;
 
+/** How the tfjs-ops path steps a token: decode.ts, or infer.ts at one token; 'auto' = infer.ts on tfjs's cpu backend only. */
+export type OpsStep = 'auto' | 'decode' | 'infer';
+
 /**
  * A stepper for `model` after `ids`: the fast decoder unless `fast` is false or none applies, the tfjs path
- * otherwise; with a head pool the final norm runs here and the head in the pool. Allocates nothing until first().
+ * otherwise (`opsStep` picks its per-token step); with a head pool the final norm runs here and the head in the pool.
+ * Allocates nothing until first().
  */
-export function createStepper(model: ModelWeights, ids: Int32Array, fast: boolean, pool?: HeadPool): Stepper {
+export function createStepper(model: ModelWeights, ids: Int32Array, fast: boolean, pool?: HeadPool, opsStep: OpsStep = 'auto'): Stepper {
   const dec = fast ? fastDecoder(model) : null;
-  return dec ? fastStepper(model, ids, dec, pool) : opsStepper(model, ids, pool);
+  if (dec) return fastStepper(model, ids, dec, pool);
+  const useInfer = opsStep === 'infer' || (opsStep === 'auto' && tf.getBackend() === 'cpu');
+  return opsStepper(model, ids, useInfer ? inferCache : decodeCache, pool);
 }
 
 /** The fast decoder: tfjs prefill loaded into its cache, then one decoder step per token. */
@@ -57,10 +66,69 @@ function fastStepper(model: ModelWeights, ids: Int32Array, dec: FastDecoder, poo
   };
 }
 
-/** The tfjs-ops path (any backend): infer.ts prefill, decode.ts steps. */
-function opsStepper(model: ModelWeights, ids: Int32Array, pool?: HeadPool): Stepper {
-  let shared: DecodePart | null = null;
+/** A batch-1 cache of the tfjs-ops path: made from the prompt's prefill part (taking it over), stepped a token at a time. */
+interface OpsCache {
+  /** Appends `token`; returns its residual row [1, d] (the caller disposes it). */
+  step(token: number): tf.Tensor;
+  dispose(): void;
+}
+
+/** decode.ts's cache: keys and values stacked over heads, attention elementwise. */
+function decodeCache(model: ModelWeights, prompt: KVPart): OpsCache {
+  let shared: DecodePart | null = toDecodePart(prompt);
+  disposePart(prompt);
   let own: DecodePart | null = null;
+  return {
+    step(token) {
+      const r = decodeStep(model, token, shared!, own);
+      disposeDecode(own);
+      own = r.own;
+      if (own.len >= MERGE_EVERY) {
+        const merged = mergeDecode(shared!, own);
+        disposeDecode(shared);
+        disposeDecode(own);
+        shared = merged;
+        own = null;
+      }
+      return r.x;
+    },
+    dispose() {
+      disposeDecode(shared);
+      disposeDecode(own);
+      shared = own = null;
+    },
+  };
+}
+
+/** infer.ts's cache at one token: per-(row, head) 2-D keys (transposed) and values, per-head products. */
+function inferCache(model: ModelWeights, prompt: KVPart): OpsCache {
+  let shared: KVPart | null = prompt;
+  let own: KVPart | null = null;
+  return {
+    step(token) {
+      const r = inferStep(model, Int32Array.of(token), 1, 1, shared, own);
+      disposePart(own);
+      own = r.own;
+      if (own.len >= MERGE_EVERY) {
+        const merged = mergeParts(shared, own);
+        disposePart(shared);
+        disposePart(own);
+        shared = merged;
+        own = null;
+      }
+      return r.x;
+    },
+    dispose() {
+      disposePart(shared);
+      disposePart(own);
+      shared = own = null;
+    },
+  };
+}
+
+/** The tfjs-ops path (any backend): infer.ts prefill, then `makeCache`'s steps. */
+function opsStepper(model: ModelWeights, ids: Int32Array, makeCache: (model: ModelWeights, prompt: KVPart) => OpsCache, pool?: HeadPool): Stepper {
+  let cache: OpsCache | null = null;
   // logits of one residual row (null: x is that row): on this backend, or the final norm here and the head in the pool
   const rowLogits = async (x: tf.Tensor, row: number | null): Promise<Float32Array> => {
     if (!pool) {
@@ -82,34 +150,28 @@ function opsStepper(model: ModelWeights, ids: Int32Array, pool?: HeadPool): Step
     async first() {
       const r = inferStep(model, ids, 1, ids.length, null, null);
       try {
-        shared = toDecodePart(r.own);
+        try {
+          cache = makeCache(model, r.own);
+        } catch (e) {
+          disposePart(r.own);
+          throw e;
+        }
         return await rowLogits(r.x, ids.length - 1);
       } finally {
-        disposePart(r.own);
         r.x.dispose();
       }
     },
     async next(token) {
-      const r = decodeStep(model, token, shared!, own);
-      disposeDecode(own);
-      own = r.own;
+      const x = cache!.step(token);
       try {
-        return await rowLogits(r.x, null);
+        return await rowLogits(x, null);
       } finally {
-        r.x.dispose();
-        if (own.len >= MERGE_EVERY) {
-          const merged = mergeDecode(shared!, own);
-          disposeDecode(shared);
-          disposeDecode(own);
-          shared = merged;
-          own = null;
-        }
+        x.dispose();
       }
     },
     dispose() {
-      disposeDecode(shared);
-      disposeDecode(own);
-      shared = own = null;
+      cache?.dispose();
+      cache = null;
     },
   };
 }
