@@ -115,15 +115,17 @@ export async function scoreContinuations(
     let k = 0;
     while (k < rows.length) {
       // a batch of consecutive rows and the prefix P they share (at most every row's first scored position); a row
-      // that would shorten the prefix the first two rows share starts the next batch
+      // that would shorten the prefix the first two rows share, or leave less of it than the first row finds in the
+      // cache, starts the next batch
       const batch = [rows[k]];
       let P = usePrefix ? rows[k].first : 0;
+      const cachedShare = usePrefix && cachedIds ? lcp(cachedIds, rows[k].input, P) : 0;
       let tokens = rows[k].input.length;
       k++;
       while (k < rows.length && batch.length < batchSize) {
         const row = rows[k];
         const p = usePrefix ? Math.min(P, row.first, lcp(batch[0].input, row.input, P)) : 0;
-        if (batch.length >= 2 && p < P) break;
+        if (p < cachedShare || (batch.length >= 2 && p < P)) break;
         const t = tokens + row.input.length;
         if (t - (batch.length + 1) * p > maxBatchTokens) break;
         batch.push(row);
@@ -165,15 +167,16 @@ export async function scoreContinuations(
   return results;
 }
 
-/**
- * The targets each scored position of `rows` reads, for logprobsAtRows: `at(row, p)` is the residual row of position p
- * of that row. Returns the targets per residual row and a reader of every request's result from their log-probs.
- */
+/** What a forward's scored residual rows read: the targets per row, and the writer of its requests' results. */
 interface RowTargets {
   targets: number[][];
   write(lp: Float32Array[], am: Int32Array, results: LogprobResult[]): void;
 }
 
+/**
+ * The targets each scored position of `rows` reads, for logprobsAtRows: `at(row, p)` is the residual row of position p
+ * of that row. Returns the targets per residual row and a writer of every request's result from their log-probs.
+ */
 function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, nRows: number): RowTargets {
   const targets: number[][] = Array.from({ length: nRows }, () => []);
   const slots = rows.map((row, b) => row.reqs.map((r) => Array.from(r.cont, (t, j) => targets[at(b, r.ctxLen - 1 + j)].push(t) - 1)));
@@ -197,8 +200,8 @@ function rowTargets(rows: readonly Row[], at: (b: number, p: number) => number, 
 
 /**
  * Residual rows waiting for the head. Rows run one forward at a time (one item's two scored rows, in MMLU), but the
- * head is a [d, vocab] product whose weights stream from memory on every call: on wasm it ran 2 rows at ~17 GFLOP/s
- * against ~28 for 8, so the rows of several forwards are queued and the head runs once on all of them.
+ * head is a [d, vocab] product whose weights stream from memory on every call: on wasm bvv-tiny's ran 2 rows at ~17
+ * GFLOP/s against ~35 for 20, so the rows of several forwards are queued and the head runs once on all of them.
  */
 class HeadQueue {
   private readonly xs: tf.Tensor[][] = [];
