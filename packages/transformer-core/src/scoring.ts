@@ -139,8 +139,11 @@ export async function scoreContinuations(
         const had = cachedIds?.length ?? 0;
         const keep = cachedIds ? lcp(cachedIds, row.input, row.first) : 0;
         cachedIds = null; // until every model holds the new prefix
-        await scoreRowOnCache(models, head, row, had, keep, cached);
-        cachedIds = row.input.slice();
+        // what the next row can take from this one's input: the cache need not hold more
+        const next = rows[k];
+        const keepAfter = next ? lcp(row.input, next.input, next.first) : 0;
+        const len = await scoreRowOnCache(models, head, row, had, keep, cached, keepAfter);
+        cachedIds = row.input.slice(0, len);
         continue;
       }
       if (P > 0) {
@@ -321,11 +324,13 @@ async function scoreRaggedBatch(
 /**
  * Scores one row on the prefix cache: every model's cache (holding `had` positions, the first `keep` shared with the
  * row's input, `keep` <= its first scored position) is extended by the rest of the input in one batch-1 step, whose
- * residual rows at the scored positions give every request's logits; the cache then holds the whole input.
+ * residual rows at the scored positions give every request's logits; the cache then holds the whole input, or only its
+ * first `keep` positions when the next row needs no more (`keepAfter`). Returns the positions the cache holds.
  */
 async function scoreRowOnCache(
   models: readonly ModelWeights[], head: HeadQueue, row: Row, had: number, keep: number, cached: Array<KVPart | null>,
-): Promise<void> {
+  keepAfter: number,
+): Promise<number> {
   const { input, first } = row;
   const L = input.length;
   // residual row of position p: p - keep (keep <= first < L: at least one position is computed); the last block
@@ -334,7 +339,7 @@ async function scoreRowOnCache(
   const xs: tf.Tensor[] = [];
   try {
     models.forEach((m, i) => {
-      const r = extendPrefix(m, cached[i], had, keep, input, outRows);
+      const r = extendPrefix(m, cached[i], had, keep, input, outRows, keepAfter);
       cached[i] = r.part;
       xs.push(r.x!);
     });
@@ -343,25 +348,29 @@ async function scoreRowOnCache(
     throw e;
   }
   await head.add(xs, rowTargets([row], (_, p) => p - first, outRows.length));
+  return cached[0]!.len;
 }
 
 /**
  * One model's prefix cache moved from its old prefix (length `had`, the first `keep` ids shared with `prefix`) to
- * `prefix`: cut back to `keep`, then extended by the rest. Disposes what it no longer needs; returns the new part and
+ * `prefix`: cut back to `keep`, then extended by the rest (or left at `keep` when the caller needs no more than
+ * `keepAfter` positions next). Disposes what it no longer needs; returns the new part and
  * the residual rows `outRows` (0 = position `keep`; default the last) of the positions it computed (null when it
  * computed none; the caller disposes them).
  */
-function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array, outRows?: number[]): { part: KVPart; x: tf.Tensor2D | null } {
+function extendPrefix(model: ModelWeights, old: KVPart | null, had: number, keep: number, prefix: Int32Array, outRows?: number[], keepAfter = prefix.length): { part: KVPart; x: tf.Tensor2D | null } {
   const P = prefix.length;
   const base: KVPart | null = old && keep > 0 ? (keep === had ? old : slicePart(old, keep)) : null;
   let next: KVPart;
   let x: tf.Tensor2D | null = null;
   if (keep < P) {
-    // with a base, inferStep joins it to the new positions' keys and values as it attends over both
-    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null, { join: base !== null, outRows: outRows ?? [P - keep - 1] });
+    // with a base, inferStep joins it to the new positions' keys and values as it attends over both; when what follows
+    // needs no more than the base (`keepAfter`), the base stays the cache and nothing is joined or cut back later
+    const join = base !== null && keepAfter > keep;
+    const r = inferStep(model, prefix.slice(keep), 1, P - keep, base, null, { join, outRows: outRows ?? [P - keep - 1] });
     x = r.x;
-    next = base ? r.joined! : r.own;
-    if (base) disposePart(r.own);
+    next = join ? r.joined! : base ?? r.own;
+    if (next !== r.own) disposePart(r.own);
   } else {
     next = base!;
   }
