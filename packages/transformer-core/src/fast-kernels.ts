@@ -13,6 +13,8 @@ export const ATTENTION = 'GlyphlmAttention';
 export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
 /** An inference step's per-(row, head) queries (rotated, scaled), transposed keys (rotated) and values from qkv [N, 3d]. */
 export const QKV_HEADS = 'GlyphlmQkvHeads';
+/** LayerNorm of inference (no gain, bias or gradient) over the last axis, float32. */
+export const LAYER_NORM = 'GlyphlmLayerNorm';
 /** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
 export const HEAD_XENT = 'GlyphlmHeadXent';
 
@@ -52,6 +54,11 @@ const run = (name: string, inputs: Record<string, tf.Tensor>, attrs?: object) =>
 /** gelu_tanh(x), float32. */
 export function runGelu(x: tf.Tensor): tf.Tensor {
   return run(GELU, { x }) as tf.Tensor;
+}
+
+/** LayerNorm over the last axis (inference), float32. */
+export function runLayerNorm(x: tf.Tensor): tf.Tensor {
+  return run(LAYER_NORM, { x }) as tf.Tensor;
 }
 
 /** dy * gelu_tanh'(x), float32, same shapes. */

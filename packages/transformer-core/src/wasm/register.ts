@@ -6,6 +6,8 @@
 //   gelu.ts                  GELU and its gradient, for ops.ts gelu: training forward, prefill, scoring, tfjs decode
 //   attention.ts             causal self-attention and its gradient, for ops.ts selfAttention: the training forward
 //                            (not with dropout, which the kernel lacks: the plain tfjs attention runs then)
+//   layer-norm.ts            LayerNorm of inference on short activations, for layer-norm.ts layerNormInfer: scoring,
+//                            prefill, tfjs decode
 //   qkv-heads.ts             an inference step's queries, transposed keys and values per (row, head), for infer.ts:
 //                            prefill, scoring's prefixes and suffixes
 //   head-xent.ts             output head + cross-entropy + gradients, for head.ts headCrossEntropy: model.loss
@@ -16,7 +18,7 @@
 // sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
 // The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
 import { tf } from '../tf.js';
-import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, HEAD_XENT } from '../fast-kernels.js';
+import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
 import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
@@ -25,9 +27,10 @@ import { geluKernelConfigs } from './gelu.js';
 import { attentionKernelConfigs } from './attention.js';
 import { headXentKernelConfigs } from './head-xent.js';
 import { qkvHeadsKernelConfigs } from './qkv-heads.js';
+import { layerNormKernelConfigs } from './layer-norm.js';
 import { WasmDecoder } from './wasm-decoder.js';
 
-const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...headXentKernelConfigs];
+const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...layerNormKernelConfigs, ...headXentKernelConfigs];
 
 /** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
 function usable(): boolean {
@@ -40,7 +43,7 @@ export function registerWasmKernels(): void {
   for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
   registerFastPaths({
     backend: 'wasm',
-    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, HEAD_XENT],
+    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, LAYER_NORM, HEAD_XENT],
     usable,
     decoder: (model) => WasmDecoder.create(model),
   });
