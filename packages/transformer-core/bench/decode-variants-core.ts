@@ -1,8 +1,8 @@
 // The measurement of bench/decode-variants.mjs (Node) and decode-variants.browser-bench.ts (Chromium): time per
 // generated token at batch 1, fast paths off, of the two tfjs-ops ways to run one new token against the same KV cache
-// after the same prompt: (1) decode.ts's steps (stepper.ts's plain path, what generate runs where no fused decoder
-// does: webgpu, cpu) and (2) infer.ts's inferStep with Tn = 1 (per-head matMuls; the cache merged every 32 tokens as
-// the stepper merges decode.ts's). Both read the logits back every step (as sampling does) and must agree on the
+// after the same prompt, both through stepper.ts's tfjs-ops path: (1) decode.ts's steps (what generate runs where no
+// fused decoder does: webgpu, wasm with fast paths off) and (2) infer.ts's inferStep with Tn = 1 (per-head matMuls;
+// what it runs on tfjs's cpu backend), each cache merged every 32 tokens. Both read the logits back every step (as sampling does) and must agree on the
 // greedy tokens and, to float tolerance, on the logits. Runs alternate (decode/infer, then infer/decode); the median
 // of the rounds is reported with the ratio infer/decode. Imports src/ (these internals are not exported from dist/).
 import { tf } from '../src/tf.js';
@@ -10,8 +10,6 @@ import { useBackend, type BackendChoice } from '../src/backend.js';
 import { setFastPaths } from '../src/fast-paths.js';
 import { createModel, presets } from '../src/index.js';
 import { createStepper, type Stepper } from '../src/stepper.js';
-import { headRows, inferStep } from '../src/infer.js';
-import { disposePart, mergeParts, type KVPart } from '../src/kv-cache.js';
 import type { ModelWeights } from '../src/model-weights.js';
 import { Rng } from '../src/rng.js';
 
@@ -37,8 +35,6 @@ export interface VariantResult {
   line: string;
 }
 
-const MERGE_EVERY = 32; // stepper.ts's
-
 type MakeStepper = (m: ModelWeights, ids: Int32Array) => Stepper;
 
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -49,56 +45,9 @@ function argmax(r: Float32Array): number {
   return best;
 }
 
-/** infer.ts at Tn = 1 as a stepper: the same prefill, then one inferStep per token against the cache. */
-function inferStepper(model: ModelWeights, ids: Int32Array): Stepper {
-  let shared: KVPart | null = null;
-  let own: KVPart | null = null;
-  const logits = async (x: tf.Tensor, row: number | null): Promise<Float32Array> => {
-    const t = headRows(model, x, row === null ? null : [row]);
-    try {
-      return (await t.data()) as Float32Array;
-    } finally {
-      t.dispose();
-    }
-  };
-  return {
-    async first() {
-      const r = inferStep(model, ids, 1, ids.length, null, null);
-      shared = r.own;
-      try {
-        return await logits(r.x, ids.length - 1);
-      } finally {
-        r.x.dispose();
-      }
-    },
-    async next(token) {
-      const r = inferStep(model, Int32Array.of(token), 1, 1, shared, own);
-      disposePart(own);
-      own = r.own;
-      try {
-        return await logits(r.x, null);
-      } finally {
-        r.x.dispose();
-        if (own.len >= MERGE_EVERY) {
-          const merged = mergeParts(shared, own);
-          disposePart(shared);
-          disposePart(own);
-          shared = merged;
-          own = null;
-        }
-      }
-    },
-    dispose() {
-      disposePart(shared);
-      disposePart(own);
-      shared = own = null;
-    },
-  };
-}
-
 const variants: Record<'decode' | 'infer', MakeStepper> = {
   decode: (m, ids) => createStepper(m, ids, false, undefined, 'decode'),
-  infer: inferStepper,
+  infer: (m, ids) => createStepper(m, ids, false, undefined, 'infer'),
 };
 
 /** Greedy run: ms per generated token (the steps only, logits read each step), the tokens and the logit rows. */
