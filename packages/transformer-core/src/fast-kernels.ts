@@ -13,10 +13,18 @@ export const ATTENTION = 'GlyphlmAttention';
 export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
 /** An inference step's per-(row, head) queries (rotated, scaled), transposed keys (rotated) and values from qkv [N, 3d]. */
 export const QKV_HEADS = 'GlyphlmQkvHeads';
+/** An inference step's attention with no per-row cache: new keys and values, joined to a cached prefix, and the heads' output. */
+export const INFER_ATTENTION = 'GlyphlmInferAttention';
 /** LayerNorm of inference (no gain, bias or gradient) over the last axis, float32. */
 export const LAYER_NORM = 'GlyphlmLayerNorm';
 /** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
 export const HEAD_XENT = 'GlyphlmHeadXent';
+
+/** Every kernel name above, by what it does (for withoutFastKernels in fast-paths.ts: benches and tests). */
+export const FAST_KERNELS = {
+  gelu: GELU, geluGrad: GELU_GRAD, attention: ATTENTION, attentionGrad: ATTENTION_GRAD, qkvHeads: QKV_HEADS,
+  inferAttention: INFER_ATTENTION, layerNorm: LAYER_NORM, headXent: HEAD_XENT,
+} as const;
 
 export interface AttentionAttrs {
   batch: number;
@@ -30,6 +38,19 @@ export interface QkvHeadsAttrs {
   scale: number;
   /** Ragged rows: row b has rowLengths[b] tokens, rows one after the other; [] = equal rows. */
   rowLengths: number[];
+}
+
+export interface InferAttentionAttrs {
+  batch: number;
+  heads: number;
+  /** Multiplies the queries (1 / sqrt(hd)). */
+  scale: number;
+  /** Ragged rows: row b has rowLengths[b] tokens, rows one after the other; [] = equal rows. */
+  rowLengths: number[];
+  /** Also return the prefix joined to the new keys and values (batch 1 with a prefix). */
+  join: boolean;
+  /** Rows of qkv whose output is wanted (ascending); [] = every row. */
+  outRows: number[];
 }
 
 export interface HeadXentAttrs {
@@ -85,6 +106,29 @@ export function runQkvHeads(qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, attr
   const out = run(QKV_HEADS, { qkv, cos, sin }, attrs) as tf.Tensor[];
   const n = attrs.batch * attrs.heads;
   return { qs: out.slice(0, n), kTs: out.slice(n, 2 * n), vs: out.slice(2 * n) };
+}
+
+/**
+ * An inference step's attention from qkv [N, 3d] (cos, sin: the rows' positions after the prefix, T * hd/2 floats) over
+ * an optional cached prefix (per head kT [hd, Tp], v [Tp, hd]): the heads' output [R, d] at attrs.outRows (or every
+ * row), the new keys transposed [hd, len] and values [len, hd] per (row, head) (index b * H + h) and, with attrs.join,
+ * the prefix joined to them per head ([hd, Tp + len], [Tp + len, hd]).
+ */
+export function runInferAttention(
+  qkv: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor, prefixKT: readonly tf.Tensor[], prefixV: readonly tf.Tensor[], attrs: InferAttentionAttrs,
+): { out: tf.Tensor; kTs: tf.Tensor[]; vs: tf.Tensor[]; joinedK: tf.Tensor[]; joinedV: tf.Tensor[] } {
+  const inputs: Record<string, tf.Tensor> = { qkv, cos, sin };
+  prefixKT.forEach((t, h) => { inputs[`sk${h}`] = t; });
+  prefixV.forEach((t, h) => { inputs[`sv${h}`] = t; });
+  const r = run(INFER_ATTENTION, inputs, attrs) as tf.Tensor[];
+  const n = attrs.batch * attrs.heads, H = attrs.heads;
+  return {
+    out: r[0],
+    kTs: r.slice(1, 1 + n),
+    vs: r.slice(1 + n, 1 + 2 * n),
+    joinedK: attrs.join ? r.slice(1 + 2 * n, 1 + 2 * n + H) : [],
+    joinedV: attrs.join ? r.slice(1 + 2 * n + H, 1 + 2 * n + 2 * H) : [],
+  };
 }
 
 /**

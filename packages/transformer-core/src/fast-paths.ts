@@ -63,6 +63,22 @@ export async function withFastPaths<T>(on: boolean, f: () => T | Promise<T>): Pr
   }
 }
 
+const withheld = new Set<string>();
+
+/**
+ * Runs `f` with the named kernels (fast-kernels.ts) withheld, every other fast path as it is, and restores them (tests
+ * compare one kernel with the path it replaces this way).
+ */
+export async function withoutFastKernels<T>(names: readonly string[], f: () => T | Promise<T>): Promise<T> {
+  const added = names.filter((n) => !withheld.has(n));
+  added.forEach((n) => withheld.add(n));
+  try {
+    return await f();
+  } finally {
+    added.forEach((n) => withheld.delete(n));
+  }
+}
+
 function activeSet(): FastPathSet | null {
   if (!enabled) return null;
   const set = sets.get(tf.getBackend());
@@ -71,7 +87,7 @@ function activeSet(): FastPathSet | null {
 
 /** Whether kernel `name` (fast-kernels.ts) runs on the active backend now. */
 export function hasFastKernel(name: string): boolean {
-  return !!activeSet()?.kernels.includes(name);
+  return !withheld.has(name) && !!activeSet()?.kernels.includes(name);
 }
 
 /** The active backend's fast decoder for `model`, or null (then decode.ts runs). */

@@ -4,7 +4,8 @@ export { tf } from './tf.js';
 export { useBackend, type BackendChoice } from './backend.js';
 // the kernels and fast paths this package adds to the wasm backend, from one explicit list (registered on import)
 import './wasm/register.js';
-export { setFastPaths, fastPathsEnabled } from './fast-paths.js';
+export { setFastPaths, fastPathsEnabled, withoutFastKernels } from './fast-paths.js';
+export { FAST_KERNELS } from './fast-kernels.js';
 // the wasm backend bundled in dist/: browsers tell it where the .wasm files are served (vite: `?url` imports)
 export { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 export {

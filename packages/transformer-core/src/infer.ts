@@ -6,7 +6,9 @@
 // copied per row, and keys are stored transposed, one 2-D tensor per (row, head), because tfjs-wasm's batched matMul
 // runs at ~0.7 GFLOP/s against ~15-20 for 2-D matMuls. Scoring asks for the output at a few rows only (`outRows`:
 // the last block's attention and MLP run just there) and, when it extends a batch-1 prefix, for the prefix joined to
-// the new keys and values (`join`), which it keeps as the next prefix.
+// the new keys and values (`join`), which it keeps as the next prefix. Where no row has an `own` part and the backend
+// has INFER_ATTENTION (wasm: wasm/infer-attention.ts), a layer's attention is that one kernel; otherwise the tfjs ops
+// of attendHeads below, the reference it is tested against.
 import { tf } from './tf.js';
 import { causalMask, geluInfer } from './ops.js';
 import { layerNormInfer } from './layer-norm.js';
@@ -15,7 +17,7 @@ import { mergeHeads, splitHeads } from './heads.js';
 import type { ModelWeights } from './model-weights.js';
 import type { KVPart } from './kv-cache.js';
 import { hasFastKernel } from './fast-paths.js';
-import { QKV_HEADS, runQkvHeads } from './fast-kernels.js';
+import { INFER_ATTENTION, QKV_HEADS, runInferAttention, runQkvHeads } from './fast-kernels.js';
 
 
 export interface InferStepOptions {
@@ -98,11 +100,9 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
     const vs: tf.Tensor[][] = [];
     const joinedK: tf.Tensor[][] = [];
     const joinedV: tf.Tensor[][] = [];
-    model.layers.forEach((L, li) => {
-      // the last block's output only at the wanted rows (its keys and values everywhere)
-      const pick = wanted && li === model.layers.length - 1 ? wanted : null;
-      const h = layerNormInfer(x);
-      const { qs, kTns, vsNew } = qkvHeads(tf.matMul(h, L.qkv), B, Tn, H, cos, sin, scale, ragged ? lens : null);
+    // tfjs ops: per (row, head) the joins, scores, mask, softmax and outputs; the heads merged (at the wanted rows)
+    const attendHeads = (qkv: tf.Tensor, li: number, pick: number[][] | null) => {
+      const { qs, kTns, vsNew } = qkvHeads(qkv, B, Tn, H, cos, sin, scale, ragged ? lens : null);
       const layerK: tf.Tensor[] = [];
       const layerV: tf.Tensor[] = [];
       const layerJK: tf.Tensor[] = [];
@@ -146,22 +146,42 @@ export function inferStep(model: ModelWeights, ids: Int32Array, B: number, Tn: n
         const [pSh, pOwn] = tf.split(p, [Tp, kT.shape[1]!], 1);
         return tf.add(tf.matMul(pSh, shared.v[li][hh]), tf.matMul(pOwn, v));
       });
-      kTs.push(layerK);
-      vs.push(layerV);
-      joinedK.push(layerJK);
-      joinedV.push(layerJV);
+      let out: tf.Tensor;
       if (pick) {
-        // the wanted rows of x, and the heads' outputs of the batch rows that have any
-        x = tf.gather(x, tf.tensor1d(Int32Array.from(outRows!), 'int32'));
         const rowsOut: tf.Tensor[] = [];
         for (let b = 0; b < B; b++) if (pick[b].length > 0) rowsOut.push(H === 1 ? outs[b * H]! : tf.concat(outs.slice(b * H, (b + 1) * H) as tf.Tensor[], 1));
-        const om = rowsOut.length === 1 ? rowsOut[0] : tf.concat(rowsOut, 0);
-        x = tf.add(x, tf.matMul(om, L.proj));
-        const h2 = layerNormInfer(x);
-        x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));
-        return;
+        out = rowsOut.length === 1 ? rowsOut[0] : tf.concat(rowsOut, 0);
+      } else {
+        out = mergeHeads(outs as tf.Tensor[], B, H);
       }
-      const om = mergeHeads(outs as tf.Tensor[], B, H);
+      return { out, kT: layerK, v: layerV, joinedK: layerJK, joinedV: layerJV };
+    };
+    // the fused attention kernel (wasm) where no row has a cache of its own
+    const fused = !own && hasFastKernel(INFER_ATTENTION);
+    const outRowsT = outRows ? tf.tensor1d(Int32Array.from(outRows), 'int32') : null;
+    model.layers.forEach((L, li) => {
+      // the last block's output only at the wanted rows (its keys and values everywhere)
+      const pick = wanted && li === model.layers.length - 1 ? wanted : null;
+      const h = layerNormInfer(x);
+      const qkv = tf.matMul(h, L.qkv);
+      let om: tf.Tensor;
+      if (fused && qkv.dtype === 'float32') {
+        const r = runInferAttention(qkv, cos, sin, shared ? shared.kT[li] : [], shared ? shared.v[li] : [],
+          { batch: B, heads: H, scale, rowLengths: ragged ? lens : [], join, outRows: pick ? [...outRows!] : [] });
+        kTs.push(r.kTs);
+        vs.push(r.vs);
+        joinedK.push(r.joinedK);
+        joinedV.push(r.joinedV);
+        om = r.out;
+      } else {
+        const a = attendHeads(qkv, li, pick);
+        kTs.push(a.kT);
+        vs.push(a.v);
+        joinedK.push(a.joinedK);
+        joinedV.push(a.joinedV);
+        om = a.out;
+      }
+      if (pick) x = tf.gather(x, outRowsT!);
       x = tf.add(x, tf.matMul(om, L.proj));
       const h2 = layerNormInfer(x);
       x = tf.add(x, tf.matMul(geluInfer(tf.matMul(h2, L.fc)), L.mlpProj));

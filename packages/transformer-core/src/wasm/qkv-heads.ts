@@ -19,13 +19,13 @@ import { rotateHalfInto } from '../rotary.js';
 type Info = tf.TensorInfo;
 
 /** Query rows t of one (row, head): rotated (scaled) from qkv into the piece at q. */
-function queries(F: Float32Array, x: number, q: number, cos: number, sin: number, T: number, d3: number, hd: number, scale: number): void {
+export function queries(F: Float32Array, x: number, q: number, cos: number, sin: number, T: number, d3: number, hd: number, scale: number): void {
   const half = hd / 2;
   for (let t = 0; t < T; t++) rotateHalfInto(F, x + t * d3, q + t * hd, half, F, cos + t * half, F, sin + t * half, 1, scale);
 }
 
 /** Keys of one (row, head), rotated into `tmp` [hd] a row at a time, then written as column t of kT [hd, T]. */
-function keysTransposed(F: Float32Array, x: number, kT: number, tmp: number, cos: number, sin: number, T: number, d3: number, hd: number): void {
+export function keysTransposed(F: Float32Array, x: number, kT: number, tmp: number, cos: number, sin: number, T: number, d3: number, hd: number): void {
   const half = hd / 2;
   for (let t = 0; t < T; t++) {
     rotateHalfInto(F, x + t * d3, tmp, half, F, cos + t * half, F, sin + t * half, 1, 1);
@@ -34,7 +34,7 @@ function keysTransposed(F: Float32Array, x: number, kT: number, tmp: number, cos
 }
 
 /** Value rows of one (row, head), copied. */
-function values(F: Float32Array, x: number, v: number, T: number, d3: number, hd: number): void {
+export function values(F: Float32Array, x: number, v: number, T: number, d3: number, hd: number): void {
   for (let t = 0; t < T; t++) F.copyWithin(v + t * hd, x + t * d3, x + t * d3 + hd);
 }
 

@@ -10,15 +10,17 @@
 //                            prefill, tfjs decode
 //   qkv-heads.ts             an inference step's queries, transposed keys and values per (row, head), for infer.ts:
 //                            prefill, scoring's prefixes and suffixes
+//   infer-attention.ts       an inference step's attention where no row has a cache of its own (keys, values, the join
+//                            to a cached prefix, scores, softmax, outputs), for infer.ts: prefill, scoring
 //   head-xent.ts             output head + cross-entropy + gradients, for head.ts headCrossEntropy: model.loss
 //   wasm-decoder.ts          the batch-1 decoder, for stepper.ts: every token generate() produces after the prompt
 //
-// So `generate` on wasm runs infer.ts (the prompt's prefill: tfjs ops, with the GELU kernel), then WasmDecoder once per
+// So `generate` on wasm runs infer.ts (the prompt's prefill: tfjs products with the LayerNorm, INFER_ATTENTION and GELU kernels), then WasmDecoder once per
 // new token (gemv.wat products on the model's weights in place, layer-norm.ts / rotary.ts math, gelu.wat), then
 // sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
 // The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
 import { tf } from '../tf.js';
-import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
+import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
 import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
@@ -28,9 +30,10 @@ import { attentionKernelConfigs } from './attention.js';
 import { headXentKernelConfigs } from './head-xent.js';
 import { qkvHeadsKernelConfigs } from './qkv-heads.js';
 import { layerNormKernelConfigs } from './layer-norm.js';
+import { inferAttentionKernelConfigs } from './infer-attention.js';
 import { WasmDecoder } from './wasm-decoder.js';
 
-const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...layerNormKernelConfigs, ...headXentKernelConfigs];
+const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...inferAttentionKernelConfigs, ...layerNormKernelConfigs, ...headXentKernelConfigs];
 
 /** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
 function usable(): boolean {
@@ -43,7 +46,7 @@ export function registerWasmKernels(): void {
   for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
   registerFastPaths({
     backend: 'wasm',
-    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, LAYER_NORM, HEAD_XENT],
+    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, LAYER_NORM, HEAD_XENT],
     usable,
     decoder: (model) => WasmDecoder.create(model),
   });
