@@ -15,6 +15,10 @@ export const ATTENTION_GRAD = 'GlyphlmAttentionGrad';
 export const QKV_HEADS = 'GlyphlmQkvHeads';
 /** An inference step's attention with no per-row cache: new keys and values, joined to a cached prefix, and the heads' output. */
 export const INFER_ATTENTION = 'GlyphlmInferAttention';
+/** Log-probabilities of picked entries of logits rows (log-softmax there) and each row's argmax: [lp, argmax]. */
+export const ROW_LOGPROBS = 'GlyphlmRowLogprobs';
+/** Rows of a table [R, C] picked by int32 ids: an embedding lookup. */
+export const GATHER_ROWS = 'GlyphlmGatherRows';
 /** LayerNorm of inference (no gain, bias or gradient) over the last axis, float32. */
 export const LAYER_NORM = 'GlyphlmLayerNorm';
 /** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
@@ -23,7 +27,7 @@ export const HEAD_XENT = 'GlyphlmHeadXent';
 /** Every kernel name above, by what it does (for withoutFastKernels in fast-paths.ts: benches and tests). */
 export const FAST_KERNELS = {
   gelu: GELU, geluGrad: GELU_GRAD, attention: ATTENTION, attentionGrad: ATTENTION_GRAD, qkvHeads: QKV_HEADS,
-  inferAttention: INFER_ATTENTION, layerNorm: LAYER_NORM, headXent: HEAD_XENT,
+  inferAttention: INFER_ATTENTION, rowLogprobs: ROW_LOGPROBS, gatherRows: GATHER_ROWS, layerNorm: LAYER_NORM, headXent: HEAD_XENT,
 } as const;
 
 export interface AttentionAttrs {
@@ -129,6 +133,20 @@ export function runInferAttention(
     joinedK: attrs.join ? r.slice(1 + 2 * n, 1 + 2 * n + H) : [],
     joinedV: attrs.join ? r.slice(1 + 2 * n + H, 1 + 2 * n + 2 * H) : [],
   };
+}
+
+/** table [R, C] float32 rows at ids (int32 [N]): [N, C]. */
+export function runGatherRows(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  return run(GATHER_ROWS, { table, ids }) as tf.Tensor;
+}
+
+/**
+ * For logits [R, V] and flat picks r * V + t (int32 [F]): log softmax(logits[r])[t] per pick (float32 [F]) and each
+ * row's argmax (int32 [R], the first of equal maxima).
+ */
+export function runRowLogprobs(logits: tf.Tensor, picks: tf.Tensor): { lp: tf.Tensor; argmax: tf.Tensor } {
+  const [lp, argmax] = run(ROW_LOGPROBS, { logits, picks }) as tf.Tensor[];
+  return { lp, argmax };
 }
 
 /**

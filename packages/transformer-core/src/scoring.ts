@@ -12,6 +12,8 @@ import type { ModelWeights } from './model-weights.js';
 import { checkIds, InputError } from './input.js';
 import { inferStep } from './infer.js';
 import { disposePart, slicePart, type KVPart } from './kv-cache.js';
+import { hasFastKernel } from './fast-paths.js';
+import { ROW_LOGPROBS, runRowLogprobs } from './fast-kernels.js';
 
 export interface LogprobRequest {
   context: ArrayLike<number>;
@@ -267,6 +269,10 @@ async function logprobsAtRows(
     for (let r = r0; r < r1; r++) for (const t of targets[r]) flat.push((r - r0) * V + t);
     const [lpT, amT] = tf.tidy(() => {
       const logits = rowLogits(xs, rows.slice(r0, r1));
+      if (logits.dtype === 'float32' && hasFastKernel(ROW_LOGPROBS)) {
+        const r = runRowLogprobs(logits, tf.tensor1d(Int32Array.from(flat), 'int32'));
+        return [r.lp, r.argmax];
+      }
       const lse = tf.logSumExp(logits, 1);
       const rowOf = new Int32Array(flat.length);
       let f = 0;

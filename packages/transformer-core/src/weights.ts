@@ -77,22 +77,3 @@ export async function readSharded(s: Sharded): Promise<Float32Array> {
   return out;
 }
 
-/** Row gather from a row-sharded table: the rows of `ids` in order (differentiable through tf.gather). */
-export function gatherRows(table: Sharded, ids: Int32Array): tf.Tensor2D {
-  return tf.tidy(() => {
-    if (table.parts.length === 1) return tf.gather(table.parts[0], tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
-    const pieces: tf.Tensor[] = [];
-    const order: number[] = [];
-    table.parts.forEach((p, s) => {
-      const lo = table.offsets[s];
-      const hi = lo + p.shape[0];
-      const local: number[] = [];
-      for (let i = 0; i < ids.length; i++) if (ids[i] >= lo && ids[i] < hi) { local.push(ids[i] - lo); order.push(i); }
-      if (local.length) pieces.push(tf.gather(p, tf.tensor1d(local, 'int32')));
-    });
-    const inv = new Int32Array(ids.length);
-    order.forEach((src, k) => { inv[src] = k; });
-    const cat = pieces.length === 1 ? pieces[0] : tf.concat(pieces, 0);
-    return tf.gather(cat, tf.tensor1d(inv, 'int32')) as tf.Tensor2D;
-  });
-}

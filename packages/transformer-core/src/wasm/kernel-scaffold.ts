@@ -10,8 +10,8 @@ export interface HeapKernel {
   heap: WasmHeap;
   /** XNNPACK products on heap regions (made on first use). */
   readonly mm: HeapMatMul;
-  /** A float32 output of the kernel, returned in the order made. */
-  output(shape: number[]): tf.TensorInfo;
+  /** An output of the kernel (float32 unless said), returned in the order made. */
+  output(shape: number[], dtype?: 'float32' | 'int32'): tf.TensorInfo;
   /** A float32 temporary, freed when the kernel ends. */
   temp(shape: number[]): tf.TensorInfo;
   /** Byte offset of a tensor's data in the heap. */
@@ -33,8 +33,8 @@ export function runHeapKernel(backend: unknown, body: (k: HeapKernel) => void): 
     get mm() {
       return (mm ??= new HeapMatMul(b));
     },
-    output(shape) {
-      const t = b.makeOutput(shape, 'float32');
+    output(shape, dtype = 'float32') {
+      const t = b.makeOutput(shape, dtype);
       outputs.push(t);
       return t;
     },

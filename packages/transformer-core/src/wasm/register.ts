@@ -12,6 +12,8 @@
 //                            prefill, scoring's prefixes and suffixes
 //   infer-attention.ts       an inference step's attention where no row has a cache of its own (keys, values, the join
 //                            to a cached prefix, scores, softmax, outputs), for infer.ts: prefill, scoring
+//   row-logprobs.ts          log-softmax at picked entries of logits rows and each row's argmax, for scoring.ts
+//   gather-rows.ts           rows of a table by id, for gather-rows.ts gatherRows: every embedding lookup
 //   head-xent.ts             output head + cross-entropy + gradients, for head.ts headCrossEntropy: model.loss
 //   wasm-decoder.ts          the batch-1 decoder, for stepper.ts: every token generate() produces after the prompt
 //
@@ -20,7 +22,7 @@
 // sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
 // The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
 import { tf } from '../tf.js';
-import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
+import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, ROW_LOGPROBS, GATHER_ROWS, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
 import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
@@ -31,9 +33,11 @@ import { headXentKernelConfigs } from './head-xent.js';
 import { qkvHeadsKernelConfigs } from './qkv-heads.js';
 import { layerNormKernelConfigs } from './layer-norm.js';
 import { inferAttentionKernelConfigs } from './infer-attention.js';
+import { rowLogprobsKernelConfigs } from './row-logprobs.js';
+import { gatherRowsKernelConfigs } from './gather-rows.js';
 import { WasmDecoder } from './wasm-decoder.js';
 
-const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...inferAttentionKernelConfigs, ...layerNormKernelConfigs, ...headXentKernelConfigs];
+const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfigs, ...attentionKernelConfigs, ...qkvHeadsKernelConfigs, ...inferAttentionKernelConfigs, ...rowLogprobsKernelConfigs, ...gatherRowsKernelConfigs, ...layerNormKernelConfigs, ...headXentKernelConfigs];
 
 /** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
 function usable(): boolean {
@@ -46,7 +50,7 @@ export function registerWasmKernels(): void {
   for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
   registerFastPaths({
     backend: 'wasm',
-    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, LAYER_NORM, HEAD_XENT],
+    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, ROW_LOGPROBS, GATHER_ROWS, LAYER_NORM, HEAD_XENT],
     usable,
     decoder: (model) => WasmDecoder.create(model),
   });
