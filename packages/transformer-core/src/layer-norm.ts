@@ -28,31 +28,32 @@ export const layerNorm = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
   };
 }) as (x: tf.Tensor) => tf.Tensor;
 
-/**
- * Up to this many elements layerNormInfer runs the backend's LAYER_NORM kernel where it has one (wasm: a row loop,
- * ~150 µs against tfjs's ~400 at 173 x 256, mostly fixed cost; slower per element, so larger inputs take tfjs's).
- */
-export const LAYER_NORM_KERNEL_MAX_ELEMENTS = 131072;
-
-/** LayerNorm for inference (no tape). */
+/** LayerNorm for inference (no tape): the backend's LAYER_NORM kernel where it has one (wasm: layer-norm.wat). */
 export function layerNormInfer(x: tf.Tensor): tf.Tensor {
-  if (x.dtype === 'float32' && x.size <= LAYER_NORM_KERNEL_MAX_ELEMENTS && hasFastKernel(LAYER_NORM)) return runLayerNorm(x);
+  if (x.dtype === 'float32' && hasFastKernel(LAYER_NORM)) return runLayerNorm(x);
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPS)));
   });
 }
 
-/** dst[dstAt + i] = LayerNorm of src[srcAt .. srcAt + n) (sums in float64; src and dst may be the same array). */
+/**
+ * dst[dstAt + i] = LayerNorm of src[srcAt .. srcAt + n) (src and dst may be the same array). Sums in float64, the even-
+ * and odd-indexed entries apart and then added: the order of wasm/layer-norm.wat's two SIMD lanes, so the kernel and
+ * this loop (the fused decoder's) agree bit for bit.
+ */
 export function layerNormRow(src: Float32Array | Float64Array, srcAt: number, dst: Float32Array | Float64Array, dstAt: number, n: number): void {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += src[srcAt + i];
-  const mean = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const t = src[srcAt + i] - mean;
-    v += t * t;
+  let s0 = 0, s1 = 0, i = 0;
+  for (; i + 1 < n; i += 2) { s0 += src[srcAt + i]; s1 += src[srcAt + i + 1]; }
+  if (i < n) s0 += src[srcAt + i];
+  const mean = (s0 + s1) / n;
+  let v0 = 0, v1 = 0;
+  for (i = 0; i + 1 < n; i += 2) {
+    const a = src[srcAt + i] - mean, b = src[srcAt + i + 1] - mean;
+    v0 += a * a;
+    v1 += b * b;
   }
-  const inv = 1 / Math.sqrt(v / n + LAYER_NORM_EPS);
-  for (let i = 0; i < n; i++) dst[dstAt + i] = (src[srcAt + i] - mean) * inv;
+  if (i < n) { const a = src[srcAt + i] - mean; v0 += a * a; }
+  const inv = 1 / Math.sqrt((v0 + v1) / n + LAYER_NORM_EPS);
+  for (let j = 0; j < n; j++) dst[dstAt + j] = (src[srcAt + j] - mean) * inv;
 }

@@ -1,9 +1,10 @@
-// Loads the hand-written wasm SIMD kernels (gemv.wat, softmax-rows.wat, gelu.wat) into a given WebAssembly.Memory, so that
+// Loads the hand-written wasm SIMD kernels (gemv.wat, softmax-rows.wat, gelu.wat, layer-norm.wat) into a given WebAssembly.Memory, so that
 // they compute directly on tensors held in tfjs-backend-wasm's heap. One instance per memory, made on first use;
 // null where the engine lacks wasm SIMD (callers then use plain tfjs ops).
 import { gemvWasmBase64 } from './gemv.wasm.js';
 import { softmaxRowsWasmBase64 } from './softmax-rows.wasm.js';
 import { geluWasmBase64 } from './gelu.wasm.js';
+import { layerNormWasmBase64 } from './layer-norm.wasm.js';
 
 /** y[j] (+)= sum_{r<d} x[r] * w[r*ldw + j], j < n; pointers are byte offsets, acc != 0 adds into y. */
 export type Gemv = (x: number, w: number, ldw: number, y: number, d: number, n: number, acc: number) => void;
@@ -26,6 +27,11 @@ export interface GeluKernels {
   gelu_grad(x: number, dy: number, dx: number, n: number): void;
 }
 
+export interface LayerNormKernel {
+  /** Every row of d floats of x into y (may be x): layer-norm.ts's layerNormRow, bit for bit. */
+  layer_norm(x: number, y: number, rows: number, d: number, eps: number): void;
+}
+
 interface Loader<T> {
   base64: string;
   compiled?: WebAssembly.Module | null;
@@ -37,6 +43,8 @@ const gemvLoader: Loader<Gemv> = { base64: gemvWasmBase64, instances: new WeakMa
 const softmaxLoader: Loader<SoftmaxRows> = { base64: softmaxRowsWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as SoftmaxRows };
 
 const geluLoader: Loader<GeluKernels> = { base64: geluWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as GeluKernels };
+
+const layerNormLoader: Loader<LayerNormKernel> = { base64: layerNormWasmBase64, instances: new WeakMap(), pick: (e) => e as unknown as LayerNormKernel };
 
 function bytesOf(base64: string): Uint8Array {
   const s = atob(base64);
@@ -74,4 +82,9 @@ export function softmaxRowsKernel(memory: WebAssembly.Memory): SoftmaxRows | nul
 /** The GELU kernels bound to `memory`, or null where this engine lacks wasm SIMD. */
 export function geluKernel(memory: WebAssembly.Memory): GeluKernels | null {
   return load(geluLoader, memory);
+}
+
+/** The LayerNorm kernel bound to `memory`, or null where this engine lacks wasm SIMD. */
+export function layerNormKernel(memory: WebAssembly.Memory): LayerNormKernel | null {
+  return load(layerNormLoader, memory);
 }

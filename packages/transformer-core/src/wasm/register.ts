@@ -6,7 +6,7 @@
 //   gelu.ts                  GELU and its gradient, for ops.ts gelu: training forward, prefill, scoring, tfjs decode
 //   attention.ts             causal self-attention and its gradient, for ops.ts selfAttention: the training forward
 //                            (not with dropout, which the kernel lacks: the plain tfjs attention runs then)
-//   layer-norm.ts            LayerNorm of inference on short activations, for layer-norm.ts layerNormInfer: scoring,
+//   layer-norm.ts            LayerNorm of inference (layer-norm.wat), for layer-norm.ts layerNormInfer: scoring,
 //                            prefill, tfjs decode
 //   qkv-heads.ts             an inference step's queries, transposed keys and values per (row, head), for infer.ts:
 //                            prefill, scoring's prefixes and suffixes
@@ -25,7 +25,7 @@ import { tf } from '../tf.js';
 import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, ROW_LOGPROBS, GATHER_ROWS, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
-import { gemvKernel, geluKernel, softmaxRowsKernel } from './kernel.js';
+import { gemvKernel, geluKernel, layerNormKernel, softmaxRowsKernel } from './kernel.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { geluKernelConfigs } from './gelu.js';
 import { attentionKernelConfigs } from './attention.js';
@@ -42,7 +42,7 @@ const kernels: tf.KernelConfig[] = [unsortedSegmentSumConfig, ...geluKernelConfi
 /** Whether the active backend is a wasm backend the fast paths can run on (SIMD kernels compile, heap internals present). */
 function usable(): boolean {
   const heap = wasmHeap();
-  return !!heap && !!gemvKernel(heap.memory) && !!softmaxRowsKernel(heap.memory) && !!geluKernel(heap.memory);
+  return !!heap && !!gemvKernel(heap.memory) && !!softmaxRowsKernel(heap.memory) && !!geluKernel(heap.memory) && !!layerNormKernel(heap.memory);
 }
 
 /** Registers the list above (once; later calls do nothing). */
