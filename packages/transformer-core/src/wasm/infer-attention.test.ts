@@ -1,8 +1,8 @@
 // The INFER_ATTENTION kernel on wasm (infer-attention.ts) against infer.ts's tfjs-ops path for the same inference step:
-// 40 seeded random models and steps (batch rows, equal or ragged lengths, with and without a cached prefix, joined or
-// not, every row's output or a few rows'), comparing the step's output rows (1e-5), its new keys and values (bit for
-// bit in the first layer, whose input both paths share: the kernel writes QKV_HEADS's pieces; 1e-5 after) and the
-// joined prefix; the kernel's tensors are freed with the step's.
+// 40 seeded random models and steps (batch rows, equal or ragged lengths, some longer than a query block, with and
+// without a cached prefix, joined or not, every row's output or a few rows'), comparing the step's output rows (1e-5),
+// its new keys and values (bit for bit in the first layer, whose input both paths share: the kernel writes QKV_HEADS's
+// pieces; 1e-5 after) and the joined prefix; the kernel's tensors are freed with the step's.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
@@ -11,6 +11,7 @@ import { createModel } from '../model.js';
 import './register.js';
 import { hasFastKernel, withFastPaths, withoutFastKernels } from '../fast-paths.js';
 import { INFER_ATTENTION } from '../fast-kernels.js';
+import { QUERY_BLOCK } from './infer-attention.js';
 import type { KVPart } from '../kv-cache.js';
 
 tf.env().set('IS_TEST', false);
@@ -43,7 +44,7 @@ describe('INFER_ATTENTION kernel (wasm)', () => {
     const int = (n: number) => Math.floor(rng.next() * n);
     for (let c = 0; c < 40; c++) {
       const H = 1 + int(4), hd = 2 * (1 + int(8)), nLayer = 1 + int(2), vocab = 23;
-      const model = createModel({ vocabSize: vocab, nEmbed: H * hd, dModel: H * hd, nLayer, nHead: H, blockSize: 64 }, { embedding: 'trainable', seed: c });
+      const model = createModel({ vocabSize: vocab, nEmbed: H * hd, dModel: H * hd, nLayer, nHead: H, blockSize: 512 }, { embedding: 'trainable', seed: c });
       const weights = model; // a GPT is its ModelWeights
       // a cached prefix (from a plain prefill) in two of three cases
       const Tp = c % 3 === 0 ? 0 : 1 + int(12);
@@ -51,7 +52,8 @@ describe('INFER_ATTENTION kernel (wasm)', () => {
       const prefix = Tp > 0 ? await withFastPaths(false, () => inferStep(weights, prefixIds, 1, Tp, null, null)) : null;
       prefix?.x.dispose();
       const join = Tp > 0 && c % 2 === 0;
-      const B = join ? 1 : 1 + int(3), Tn = 1 + int(9);
+      // every fourth step longer than a query block (QUERY_BLOCK rows, here 256): blocks see the keys up to their last row
+      const B = join ? 1 : 1 + int(3), Tn = c % 4 === 3 ? QUERY_BLOCK + 1 + int(40) : 1 + int(9);
       const lens = !join && c % 4 === 1 ? Array.from({ length: B }, () => 1 + int(Tn)) : null;
       const N = lens ? lens.reduce((a, l) => a + l, 0) : B * Tn;
       const ids = Int32Array.from({ length: N }, () => int(vocab));

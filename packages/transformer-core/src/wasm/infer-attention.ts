@@ -23,6 +23,15 @@ import { rotateHalfInto } from '../rotary.js';
 
 type Info = tf.TensorInfo;
 
+/**
+ * Query rows per block: a block's scores and outputs use only the keys up to its last row's position, so causal
+ * attention over T new positions runs ~(T + QUERY_BLOCK) / 2T of the full products. Smaller blocks lose more to
+ * XNNPACK's per-call packing than they save: scoring 4 rows of ~1,000 tokens (bvv-tiny at context 1,024) took 978, 810,
+ * 800 and 858 ms per item with blocks of 64, 128, 256 and no blocks; one item on the cache, or 256-token rows, ran
+ * alike with 128, 256 or none.
+ */
+export const QUERY_BLOCK = 256;
+
 /** dst [hd, Tp + l] = the prefix's kT [hd, Tp] beside the new kT [hd, l], row by row (float offsets). */
 function joinKeys(F: Float32Array, pre: number, Tp: number, kT: number, l: number, hd: number, dst: number): void {
   const C = Tp + l;
@@ -93,10 +102,12 @@ function inferAttention({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfo
     // without join, a prefix's keys and values are joined to a row's in temporaries
     const kAllT = hasPrefix && !join ? c.temp([hd * C]) : null;
     const vAllT = hasPrefix && !join ? c.temp([C * hd]) : null;
-    const q = c.temp([maxSel * hd]), sc = c.temp([maxSel * C]), o = c.temp([maxSel * hd]);
-    const stats = c.temp([3 * maxSel]), tmp = c.temp([hd]);
+    const blockRows = Math.min(maxSel, QUERY_BLOCK);
+    const q = c.temp([maxSel * hd]), sc = c.temp([blockRows * C]), o = c.temp([maxSel * hd]);
+    const stats = c.temp([3 * blockRows]), tmp = c.temp([hd]), kc = c.temp([hd * C]);
     const pX = c.at(qkv) >> 2, pc = c.at(cos) >> 2, ps = c.at(sin) >> 2, pOut = c.at(out) >> 2;
     const pQ = c.at(q) >> 2, pS = c.at(sc) >> 2, pO = c.at(o) >> 2, pSt = c.at(stats) >> 2, pT = c.at(tmp) >> 2;
+    const pKc = c.at(kc) >> 2;
     const mat = (a: number, ar: number, ac: number, bo: number, bc: number, dst: number) => {
       const ra = c.mm.region(4 * a, ar, ac), rb = c.mm.region(4 * bo, ac, bc), ro = c.mm.region(4 * dst, ar, bc);
       c.mm.matMul(ra, rb, ro);
@@ -122,9 +133,20 @@ function inferAttention({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfo
           const t = sel[i];
           rotateHalfInto(F, row0 + t * d3, pQ + i * hd, half, F, pc + t * half, F, ps + t * half, 1, scale32);
         }
-        mat(pQ, sel.length, hd, pKA, Cb, pS);
-        causalSoftmaxRows(c, pS, sel, Cb, Tp, pSt);
-        mat(pS, sel.length, Cb, pVA, hd, pO);
+        // blocks of query rows, each against the keys up to its last row's position: the first `cols` columns of kT
+        // (copied out, as they are not contiguous) and the first `cols` rows of v
+        for (let i0 = 0; i0 < sel.length; i0 += QUERY_BLOCK) {
+          const i1 = Math.min(sel.length, i0 + QUERY_BLOCK), cols = Tp + sel[i1 - 1] + 1;
+          let pK = pKA;
+          if (cols < Cb) {
+            F = c.f32();
+            for (let i = 0; i < hd; i++) F.copyWithin(pKc + i * cols, pKA + i * Cb, pKA + i * Cb + cols);
+            pK = pKc;
+          }
+          mat(pQ + i0 * hd, i1 - i0, hd, pK, cols, pS);
+          causalSoftmaxRows(c, pS, sel.slice(i0, i1), cols, Tp, pSt);
+          mat(pS, i1 - i0, cols, pVA, hd, pO + i0 * hd);
+        }
         F = c.f32();
         for (let i = 0; i < sel.length; i++) F.copyWithin(pOut + (outBase[b] + i) * d + h * hd, pO + i * hd, pO + (i + 1) * hd);
       }
