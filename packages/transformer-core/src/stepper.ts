@@ -73,57 +73,48 @@ interface OpsCache {
   dispose(): void;
 }
 
-/** decode.ts's cache: keys and values stacked over heads, attention elementwise. */
-function decodeCache(model: ModelWeights, prompt: KVPart): OpsCache {
-  let shared: DecodePart | null = toDecodePart(prompt);
-  disposePart(prompt);
-  let own: DecodePart | null = null;
+/**
+ * A batch-1 cache of `shared` (the prompt) and a small `own` part that each step extends and that is merged into
+ * `shared` every MERGE_EVERY tokens: the frame of both tfjs-ops caches below, over their own part types.
+ */
+function mergingCache<P extends { len: number }>(
+  shared: P, step: (token: number, shared: P, own: P | null) => { x: tf.Tensor; own: P }, merge: (a: P, b: P) => P,
+  dispose: (p: P | null) => void,
+): OpsCache {
+  let sh: P | null = shared;
+  let own: P | null = null;
   return {
     step(token) {
-      const r = decodeStep(model, token, shared!, own);
-      disposeDecode(own);
+      const r = step(token, sh!, own);
+      dispose(own);
       own = r.own;
       if (own.len >= MERGE_EVERY) {
-        const merged = mergeDecode(shared!, own);
-        disposeDecode(shared);
-        disposeDecode(own);
-        shared = merged;
+        const merged = merge(sh!, own);
+        dispose(sh);
+        dispose(own);
+        sh = merged;
         own = null;
       }
       return r.x;
     },
     dispose() {
-      disposeDecode(shared);
-      disposeDecode(own);
-      shared = own = null;
+      dispose(sh);
+      dispose(own);
+      sh = own = null;
     },
   };
 }
 
+/** decode.ts's cache: keys and values stacked over heads, attention elementwise. */
+function decodeCache(model: ModelWeights, prompt: KVPart): OpsCache {
+  const shared = toDecodePart(prompt);
+  disposePart(prompt);
+  return mergingCache<DecodePart>(shared, (token, sh, own) => decodeStep(model, token, sh, own), mergeDecode, disposeDecode);
+}
+
 /** infer.ts's cache at one token: per-(row, head) 2-D keys (transposed) and values, per-head products. */
 function inferCache(model: ModelWeights, prompt: KVPart): OpsCache {
-  let shared: KVPart | null = prompt;
-  let own: KVPart | null = null;
-  return {
-    step(token) {
-      const r = inferStep(model, Int32Array.of(token), 1, 1, shared, own);
-      disposePart(own);
-      own = r.own;
-      if (own.len >= MERGE_EVERY) {
-        const merged = mergeParts(shared, own);
-        disposePart(shared);
-        disposePart(own);
-        shared = merged;
-        own = null;
-      }
-      return r.x;
-    },
-    dispose() {
-      disposePart(shared);
-      disposePart(own);
-      shared = own = null;
-    },
-  };
+  return mergingCache<KVPart>(prompt, (token, sh, own) => inferStep(model, Int32Array.of(token), 1, 1, sh, own), mergeParts, disposePart);
 }
 
 /** The tfjs-ops path (any backend): infer.ts prefill, then `makeCache`'s steps. */

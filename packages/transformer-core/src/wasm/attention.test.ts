@@ -1,7 +1,8 @@
 // The fused causal self-attention on wasm: output and qkv gradient against the tfjs-ops path (split heads, rotary,
 // per-head softmax attention) and a float64 computation, over batch/head/length shapes including T = 1 and odd T,
 // a whole model's loss and gradients fused vs ops, and no tensors left over.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { causalMask, selfAttention } from '../ops.js';
@@ -10,8 +11,6 @@ import { createModel } from '../model.js';
 import './register.js'; // the wasm kernels: the fused attention, and what a trainable embedding needs
 import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { ATTENTION } from '../fast-kernels.js';
-
-tf.env().set('IS_TEST', false);
 
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0, mag = 0;
@@ -65,11 +64,7 @@ function reference(qkv: Float32Array, B: number, T: number, H: number, d: number
 }
 
 describe('fused causal self-attention (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(ATTENTION)).toBe(true);
-  });
+  onWasmWithKernel(ATTENTION);
 
   it.each([
     [2, 17, 3, 24], // odd T

@@ -1,23 +1,17 @@
 // The GATHER_ROWS kernel on wasm (gather-rows.ts) through gather-rows.ts's gatherRows, against tf.gather (the path it
 // replaces): 30 seeded tables (one part or row-sharded), ids with repeats, bit for bit; the gradient of a trainable
 // table equals tf.gather's; an id outside the table is an error naming it; nothing is left allocated.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
-import './register.js';
-import { hasFastKernel, withoutFastKernels } from '../fast-paths.js';
+import { withoutFastKernels } from '../fast-paths.js';
 import { GATHER_ROWS, runGatherRows } from '../fast-kernels.js';
 import { gatherRows } from '../gather-rows.js';
 import { makeSharded } from '../weights.js';
 
-tf.env().set('IS_TEST', false);
-
 describe('GATHER_ROWS kernel (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(GATHER_ROWS)).toBe(true);
-  });
+  onWasmWithKernel(GATHER_ROWS);
 
   it('equals tf.gather bit for bit, one part or sharded, and so does the gradient', async () => {
     const rng = new Rng(4242);

@@ -1,15 +1,13 @@
 // The fused GELU kernels on wasm: value and derivative against float64 over arguments from -30 to 30 (and a count
 // that is not a multiple of 4), special values, and the differentiable gelu() of ops.ts fused against tfjs ops.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { gelu } from '../ops.js';
 import { geluKernel } from './kernel.js';
-import './register.js';
 import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { GELU } from '../fast-kernels.js';
-
-tf.env().set('IS_TEST', false);
 
 const C = Math.sqrt(2 / Math.PI);
 const gelu64 = (x: number) => 0.5 * x * (1 + Math.tanh(C * (x + 0.044715 * x ** 3)));
@@ -19,11 +17,7 @@ const grad64 = (x: number) => {
 };
 
 describe('fused GELU (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(GELU)).toBe(true);
-  });
+  onWasmWithKernel(GELU);
 
   it('value (3e-7 relative) and derivative (2e-6 absolute) match float64 from -30 to 30', () => {
     const memory = new WebAssembly.Memory({ initial: 16 }) // 1 MiB: four arrays of 60,001 floats;

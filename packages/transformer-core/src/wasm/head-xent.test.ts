@@ -2,18 +2,16 @@
 // and a float64 computation, over block widths that do and do not divide the vocabulary, several row chunks,
 // ignored targets, targets in every block and a head in column shards; the heap regions it registers are all
 // released (XNNPACK would otherwise keep stale packings), and no tensors are left over.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { headCrossEntropy } from '../head.js';
 import { defaultBlockCols } from './head-xent.js';
-import './register.js';
 import { hasFastKernel, withFastPaths } from '../fast-paths.js';
 import { HEAD_XENT } from '../fast-kernels.js';
 import { HeapMatMul } from './xnn-matmul.js';
 import { wasmHeap } from './heap.js';
-
-tf.env().set('IS_TEST', false);
 
 interface Run { loss: number; noTape: number; dh: Float32Array; dW: Float32Array }
 
@@ -37,11 +35,7 @@ function maxRel(a: Float32Array, b: Float32Array | Float64Array): number {
 }
 
 describe('vocabulary-blocked head cross-entropy (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(HEAD_XENT)).toBe(true);
-  });
+  onWasmWithKernel(HEAD_XENT);
 
   it.each([
     [300, 24, 1003, 128, 64], // ragged last block, 5 chunks with a short last one

@@ -3,18 +3,16 @@
 // without a cached prefix, joined or not, every row's output or a few rows'), comparing the step's output rows (1e-5),
 // its new keys and values (bit for bit in the first layer, whose input both paths share: the kernel writes QKV_HEADS's
 // pieces; 1e-5 after) and the joined prefix; the kernel's tensors are freed with the step's.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { inferStep } from '../infer.js';
 import { createModel } from '../model.js';
-import './register.js';
-import { hasFastKernel, withFastPaths, withoutFastKernels } from '../fast-paths.js';
+import { withFastPaths, withoutFastKernels } from '../fast-paths.js';
 import { INFER_ATTENTION } from '../fast-kernels.js';
 import { QUERY_BLOCK } from './infer-attention.js';
 import type { KVPart } from '../kv-cache.js';
-
-tf.env().set('IS_TEST', false);
 
 const flat = (p: KVPart) => [...p.kT.flat(), ...p.v.flat()];
 
@@ -33,11 +31,7 @@ function expectParts(a: KVPart, b: KVPart, what: string): void {
 }
 
 describe('INFER_ATTENTION kernel (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(INFER_ATTENTION)).toBe(true);
-  });
+  onWasmWithKernel(INFER_ATTENTION);
 
   it('equals the tfjs-ops path on 40 random steps', async () => {
     const rng = new Rng(20261207);

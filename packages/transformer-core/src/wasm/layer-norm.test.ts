@@ -3,22 +3,16 @@
 // within one float32 rounding of a float64 LayerNorm, and never further from it than the tfjs-ops LayerNorm (whose
 // float32 moments lose digits when the mean is large against the spread: up to ~4e-4 here); odd and even widths take
 // every tail of the SIMD loops; nothing is left behind.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { layerNormInfer, layerNormRow } from '../layer-norm.js';
-import './register.js';
-import { hasFastKernel, withFastPaths } from '../fast-paths.js';
+import { withFastPaths } from '../fast-paths.js';
 import { LAYER_NORM } from '../fast-kernels.js';
 
-tf.env().set('IS_TEST', false);
-
 describe('LAYER_NORM kernel (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(LAYER_NORM)).toBe(true);
-  });
+  onWasmWithKernel(LAYER_NORM);
 
   it('equals layerNormRow bit for bit and float64 to a rounding (closer than the tfjs ops) on 30 random shapes', async () => {
     const rng = new Rng(4242);

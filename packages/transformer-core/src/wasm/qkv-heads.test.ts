@@ -1,23 +1,17 @@
 // The QKV_HEADS kernel on wasm (qkv-heads.ts) against infer.ts's tfjs-ops path for the same step: 40 seeded random
 // shapes (batch rows, equal or ragged lengths, heads, head sizes, start positions, scales), every query, transposed
 // key and value piece bit for bit, and the kernel's tensors are freed with the step's.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
 import { qkvHeads } from '../infer.js';
 import { rotaryTables } from '../rotary.js';
-import './register.js';
-import { hasFastKernel, withFastPaths } from '../fast-paths.js';
+import { withFastPaths } from '../fast-paths.js';
 import { QKV_HEADS } from '../fast-kernels.js';
 
-tf.env().set('IS_TEST', false);
-
 describe('QKV_HEADS kernel (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(QKV_HEADS)).toBe(true);
-  });
+  onWasmWithKernel(QKV_HEADS);
 
   it('equals the tfjs-ops path bit for bit on 40 random shapes', async () => {
     const rng = new Rng(20261206);

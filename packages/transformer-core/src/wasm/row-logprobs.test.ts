@@ -1,21 +1,14 @@
 // The ROW_LOGPROBS kernel on wasm (row-logprobs.ts) against float64 log-softmax and the tfjs ops it replaces
 // (logSumExp, gather, sub, argMax) on 30 seeded random logits matrices: vocabularies of 1 to 70,000 (the SIMD body and the scalar tail), spreads from
 // 1e-3 to 60, rows with tied maxima (the argmax is the first), many picks per row; and its tensors are freed.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { onWasmWithKernel } from '../testing/wasm-kernel.js';
 import { tf } from '../tf.js';
 import { Rng } from '../rng.js';
-import './register.js';
-import { hasFastKernel } from '../fast-paths.js';
 import { ROW_LOGPROBS, runRowLogprobs } from '../fast-kernels.js';
 
-tf.env().set('IS_TEST', false);
-
 describe('ROW_LOGPROBS kernel (wasm)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    expect(hasFastKernel(ROW_LOGPROBS)).toBe(true);
-  });
+  onWasmWithKernel(ROW_LOGPROBS);
 
   it('equals log-softmax and argMax by tfjs ops on 30 random cases', () => {
     const rng = new Rng(7061);
