@@ -30,6 +30,8 @@ const LONG = process.env.BENCH_LONG !== '0';
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 57);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const SHOTS = 5;
+// query rows per block of transformer-core's INFER_ATTENTION (src/wasm/infer-attention.ts), for forwardMacs
+const QUERY_BLOCK = 256;
 
 function table(rows, dim, seed) {
   const data = new Float32Array(rows * dim);
@@ -61,10 +63,12 @@ console.log(`bvv-tiny with random weights and a frozen random table, ${tok.name}
  * as logprobs does): the four requests have one input, so one forward gives logP(space) at the context's last
  * position and the four logP(letter) at the space's. Over the first `items` test items of each subject (undefined:
  * all), returns the item count, the mean prompt length, the positions each path runs (totals and ours per item) and
- * the bound 4 x (prompt + 1) / ours, which holds at equal cost per position.
+ * the bound 4 x (prompt + 1) / ours, which holds at equal cost per position. `macs` counts the multiply-adds each
+ * path's forwards run instead (dense layers, attention as computed, head; forwardMacs): the bound at equal arithmetic
+ * rate, which weights the head (2 rows per item against 8) and the attention of ours' late positions over the cache.
  */
 function sharingBound(subjects, cfg, items) {
-  let prompt = 0, naive = 0, ours = 0, n = 0;
+  let prompt = 0, naive = 0, ours = 0, n = 0, oursMacs = 0, naiveMacs = 0;
   const lcp = (a, b) => { let l = 0; while (l < a.length && l < b.length && a[l] === b[l]) l++; return l; };
   for (const subject of subjects) {
     const dev = mmlu.dev.filter((d) => d.subject === subject).sort((a, b) => a.index - b.index).slice(0, SHOTS);
@@ -84,12 +88,31 @@ function sharingBound(subjects, cfg, items) {
       const input = inputs[i][0];
       prompt += r.context.length;
       naive += inputs[i].reduce((a, x) => a + x.length, 0);
-      ours += input.length - Math.min(lcp(input, prev), r.context.length - 1);
+      const shared = Math.min(lcp(input, prev), r.context.length - 1);
+      ours += input.length - shared;
+      oursMacs += forwardMacs(cfg, shared, input.length - shared, 2);
+      naiveMacs += 4 * forwardMacs(cfg, 0, input.length, 2);
       prev = input;
       n++;
     }
   }
-  return { n, prompt: prompt / n, ours: ours / n, oursTotal: ours, naiveTotal: naive, bound: naive / ours };
+  return { n, prompt: prompt / n, ours: ours / n, oursTotal: ours, naiveTotal: naive, bound: naive / ours, macBound: naiveMacs / oursMacs };
+}
+
+/**
+ * Multiply-adds of one scoring forward as transformer-core runs it: `n` new positions after `p` cached ones, `o` of
+ * them scored. Every block but the last runs its dense products (qkv, proj, MLP: 12 d^2) at all n, the last its qkv
+ * at all n and the rest at the o scored rows; attention runs query blocks of QUERY_BLOCK rows, each against the
+ * keys up to its last row (scores and outputs: 2 d per query and key); the head runs d x vocab per scored row.
+ */
+function forwardMacs(cfg, p, n, o) {
+  const d = cfg.dModel, L = cfg.nLayer;
+  let attention = 0;
+  for (let q0 = 0; q0 < n; q0 += QUERY_BLOCK) {
+    const q1 = Math.min(n, q0 + QUERY_BLOCK);
+    attention += (q1 - q0) * (p + q1) * 2 * d;
+  }
+  return n * ((L - 1) * 12 * d * d + 3 * d * d) + o * 9 * d * d + (L - 1) * attention + o * (p + n) * 2 * d + o * d * cfg.vocabSize;
 }
 
 /** Scores `subjects` with ours (ITEMS each) and the peers (PEER_ITEMS each); prints and returns the rates. */
@@ -125,7 +148,7 @@ async function setting(label, cfg, subjects) {
   const n = off.requests;
   console.log(`ours (prefix cache on): ${ours.items.length} items, ${ours.requests} requests in ${ours.s.toFixed(1)} s = ${oursRps.toFixed(1)} requests/s; shots reduced on ${ours.shotsReduced} items, truncated ${ours.truncated}`);
   const share = sharingBound(subjects, cfg, ITEMS);
-  console.log(`prompts: ${share.prompt.toFixed(0)} tokens on average; (a) runs 4 x (prompt + 1) positions per item, ours ${share.ours.toFixed(0)} (one forward for the 4 choices, over what the item shares with the one before): ratio vs (a) ~${share.bound.toFixed(2)}x at equal cost per position`);
+  console.log(`prompts: ${share.prompt.toFixed(0)} tokens on average; (a) runs 4 x (prompt + 1) positions per item, ours ${share.ours.toFixed(0)} (one forward for the 4 choices, over what the item shares with the one before): ratio vs (a) ~${share.bound.toFixed(2)}x at equal cost per position, ~${share.macBound.toFixed(2)}x at equal arithmetic rate (multiply-adds each runs)`);
   console.log(`(a) ours, prefix cache off, the first ${PEER_ITEMS} item(s) of each subject: ${n} requests in ${off.s.toFixed(1)} s = ${offRps.toFixed(2)} requests/s`);
   // cost per position run, measured, and what the whole test split would cost: the more items of a subject, the
   // more a sorted item shares with its neighbour (the sample's 10 share little beyond the description)
@@ -134,7 +157,7 @@ async function setting(label, cfg, subjects) {
   const oursPerPos = ours.s / share.oursTotal, offPerPos = off.s / peerShare.naiveTotal;
   const wholeOurs = oursPerPos * whole.oursTotal, wholeOff = offPerPos * whole.naiveTotal;
   console.log(`cost per position run: ours ${(1e3 * oursPerPos).toFixed(3)} ms, (a) ${(1e3 * offPerPos).toFixed(3)} ms (their ratio ${(offPerPos / oursPerPos).toFixed(2)})`);
-  console.log(`whole test split (${whole.n} items, 57 subjects): ours runs ${whole.ours.toFixed(0)} positions per item, (a) ${(whole.naiveTotal / whole.n).toFixed(0)}: bound ${whole.bound.toFixed(2)}x; at the costs per position above ours ${(wholeOurs / 60).toFixed(1)} min, (a) ${(wholeOff / 60).toFixed(1)} min, ratio ${(wholeOff / wholeOurs).toFixed(1)}x`);
+  console.log(`whole test split (${whole.n} items, 57 subjects): ours runs ${whole.ours.toFixed(0)} positions per item, (a) ${(whole.naiveTotal / whole.n).toFixed(0)}: bound ${whole.bound.toFixed(2)}x (multiply-adds ${whole.macBound.toFixed(2)}x); at the costs per position above ours ${(wholeOurs / 60).toFixed(1)} min, (a) ${(wholeOff / 60).toFixed(1)} min, ratio ${(wholeOff / wholeOurs).toFixed(1)}x`);
 
   // (b) the PyTorch twin, naive, on the same requests (built exactly as evaluate builds them)
   const tmp = mkdtempSync(join(tmpdir(), 'mmlu-bench-'));
