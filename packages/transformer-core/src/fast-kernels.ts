@@ -24,7 +24,7 @@ export const LAYER_NORM = 'GlyphlmLayerNorm';
 /** The output head and its cross-entropy (and gradients) in one kernel: [loss, dh?, dW?]. */
 export const HEAD_XENT = 'GlyphlmHeadXent';
 
-/** Every kernel name above, by what it does (for withoutFastKernels in fast-paths.ts: benches and tests). */
+/** Every kernel name above, by what it does: what wasm/register.ts offers as fast paths, and names for withoutFastKernels. */
 export const FAST_KERNELS = {
   gelu: GELU, geluGrad: GELU_GRAD, attention: ATTENTION, attentionGrad: ATTENTION_GRAD, qkvHeads: QKV_HEADS,
   inferAttention: INFER_ATTENTION, rowLogprobs: ROW_LOGPROBS, gatherRows: GATHER_ROWS, layerNorm: LAYER_NORM, headXent: HEAD_XENT,

@@ -19,7 +19,7 @@ import { rotateHalfInto } from '../rotary.js';
 type Info = tf.TensorInfo;
 
 /** Query rows t of one (row, head): rotated (scaled) from qkv into the piece at q. */
-export function queries(F: Float32Array, x: number, q: number, cos: number, sin: number, T: number, d3: number, hd: number, scale: number): void {
+function queries(F: Float32Array, x: number, q: number, cos: number, sin: number, T: number, d3: number, hd: number, scale: number): void {
   const half = hd / 2;
   for (let t = 0; t < T; t++) rotateHalfInto(F, x + t * d3, q + t * hd, half, F, cos + t * half, F, sin + t * half, 1, scale);
 }

@@ -22,7 +22,7 @@
 // sampling.ts. With setFastPaths(false) (or generate's fastDecode: false) decode.ts's tfjs steps replace WasmDecoder.
 // The fast paths need wasm SIMD and tfjs-backend-wasm 4.22's single-threaded heap internals (heap.ts).
 import { tf } from '../tf.js';
-import { GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, ROW_LOGPROBS, GATHER_ROWS, LAYER_NORM, HEAD_XENT } from '../fast-kernels.js';
+import { FAST_KERNELS } from '../fast-kernels.js';
 import { registerFastPaths } from '../fast-paths.js';
 import { wasmHeap } from './heap.js';
 import { gemvKernel, geluKernel, layerNormKernel, softmaxRowsKernel } from './kernel.js';
@@ -50,7 +50,7 @@ export function registerWasmKernels(): void {
   for (const k of kernels) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
   registerFastPaths({
     backend: 'wasm',
-    kernels: [GELU, GELU_GRAD, ATTENTION, ATTENTION_GRAD, QKV_HEADS, INFER_ATTENTION, ROW_LOGPROBS, GATHER_ROWS, LAYER_NORM, HEAD_XENT],
+    kernels: Object.values(FAST_KERNELS),
     usable,
     decoder: (model) => WasmDecoder.create(model),
   });
